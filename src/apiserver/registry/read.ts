@@ -1,0 +1,130 @@
+// GET and LIST: resourceVersion semantics, label and field selectors, limit/continue paging.
+// https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions
+import type { ResourceDef } from '../../api/types.js';
+import type { KubeObject } from '../../machinery/object.js';
+import { badRequest, gone, notFound, StatusError } from '../../machinery/errors.js';
+import { FutureRevisionError, RevisionCompactedError } from '../../storage/types.js';
+import type { RegistryDeps } from './context.js';
+import { decodeFromStorage } from './codec.js';
+import { gr, listPrefix, objectKey } from './keys.js';
+import { type ObjectFilter } from './filter.js';
+
+export interface ListQuery {
+  resourceVersion: string;
+  resourceVersionMatch: '' | 'Exact' | 'NotOlderThan';
+  limit: number;
+  continueToken: string;
+  filter: ObjectFilter;
+}
+
+export interface ListOutcome {
+  items: KubeObject[];
+  resourceVersion: string;
+  continueToken: string;
+  remainingItemCount?: number;
+}
+
+interface ContinueToken { v: string; rv: number; start: string }
+
+function encodeContinue(rv: number, start: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start } satisfies ContinueToken)).toString('base64url');
+}
+
+function decodeContinue(token: string): ContinueToken {
+  try {
+    const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as ContinueToken;
+    if (t.v !== 'meta.k8s.io/v1' || typeof t.rv !== 'number' || typeof t.start !== 'string') throw new Error('bad');
+    return t;
+  } catch {
+    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  }
+}
+
+export function parseRevision(rv: string, what = 'resourceVersion'): number {
+  const n = Number(rv);
+  if (!/^\d+$/.test(rv) || !Number.isSafeInteger(n)) throw badRequest(`invalid ${what}: ${rv}`);
+  return n;
+}
+
+export function tooLargeResourceVersion(requested: number, current: number): StatusError {
+  return new StatusError({
+    kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: 504, reason: 'Timeout',
+    message: `Too large resource version: ${requested}, current: ${current}`,
+    details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
+  });
+}
+
+export async function getObject(deps: RegistryDeps, def: ResourceDef, namespace: string, name: string, resourceVersion = ''): Promise<KubeObject> {
+  if (resourceVersion !== '' && resourceVersion !== '0') {
+    const want = parseRevision(resourceVersion);
+    const current = await deps.store.currentRevision();
+    if (want > current) throw tooLargeResourceVersion(want, current);
+  }
+  const kv = await deps.store.get(objectKey(def, namespace, name));
+  if (!kv) throw notFound(gr(def), name);
+  return decodeFromStorage(def, kv);
+}
+
+/** List at one revision, filtered, paged. Pages of a continued list are read at the first page's revision. */
+export async function listObjects(deps: RegistryDeps, def: ResourceDef, namespace: string, q: ListQuery): Promise<ListOutcome> {
+  let revision = 0;
+  let startAfter: string | undefined;
+  const prefix = listPrefix(def, namespace);
+  if (q.continueToken) {
+    if (q.resourceVersion !== '' && q.resourceVersion !== '0') {
+      throw badRequest('specifying resource version is not allowed when using continue');
+    }
+    const t = decodeContinue(q.continueToken);
+    revision = t.rv;
+    startAfter = prefix + t.start;
+  } else if (q.resourceVersionMatch === 'Exact') {
+    if (q.resourceVersion === '' || q.resourceVersion === '0') {
+      throw badRequest(`resourceVersionMatch "Exact" is forbidden for resourceVersion "${q.resourceVersion}"`);
+    }
+    revision = parseRevision(q.resourceVersion);
+  } else if (q.resourceVersion !== '' && q.resourceVersion !== '0') {
+    const want = parseRevision(q.resourceVersion);
+    const current = await deps.store.currentRevision();
+    if (want > current) throw tooLargeResourceVersion(want, current);
+  } else if (q.resourceVersionMatch !== '' && q.resourceVersion === '') {
+    throw badRequest(`resourceVersionMatch is forbidden unless resourceVersion is provided`);
+  }
+  const items: KubeObject[] = [];
+  const filtered = !q.filter.matchesAll;
+  let more = false;
+  let remaining = 0;
+  let lastKey = '';
+  let readAt = revision;
+  try {
+    for (;;) {
+      const want = q.limit > 0 ? q.limit - items.length : 0;
+      const page = await deps.store.list(prefix, { revision: readAt, limit: want, ...(startAfter ? { startAfter } : {}) });
+      readAt = page.revision;
+      for (const kv of page.items) {
+        lastKey = kv.key;
+        const obj = decodeFromStorage(def, kv);
+        if (!filtered || q.filter.matches(obj)) items.push(obj);
+      }
+      more = page.more;
+      remaining = page.remaining;
+      if (!more || (q.limit > 0 && items.length >= q.limit)) break;
+      startAfter = lastKey;
+    }
+  } catch (e) {
+    if (e instanceof RevisionCompactedError) {
+      if (q.continueToken) {
+        throw gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+      }
+      throw gone(`too old resource version: ${revision} (${e.compacted})`);
+    }
+    if (e instanceof FutureRevisionError) throw tooLargeResourceVersion(e.requested, e.current);
+    throw e;
+  }
+  const out: ListOutcome = {
+    items,
+    resourceVersion: String(readAt),
+    continueToken: more ? encodeContinue(readAt, lastKey.slice(prefix.length)) : '',
+  };
+  if (more && !filtered) out.remainingItemCount = remaining;
+  return out;
+}

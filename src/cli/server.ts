@@ -1,0 +1,95 @@
+// `k8ts server`: the control plane on one machine: PKI, datastore, API server, admin kubeconfig.
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import type { CommandSpec, ParsedFlags } from './flags.js';
+import { FlagError } from './flags.js';
+import { defaultDataDir, kubeconfigPath } from './data-dir.js';
+import { createLogger } from './logger.js';
+import { openStore, startCompactor } from '../storage/index.js';
+import { ensureClusterPki, writeAdminKubeconfig, x509Authenticator } from '../apiserver/auth/index.js';
+import { DEFAULT_SERVICE_CIDR, startApiServer } from '../apiserver/server.js';
+import { firstServiceIP, parseCidr } from '../apiserver/admission/service-allocation.js';
+
+export const serverCommand: CommandSpec = {
+  name: 'server',
+  summary: 'Run the k8ts control plane (API server on an embedded SQLite datastore).',
+  usage: 'k8ts server [flags]',
+  flags: [
+    { name: 'data-dir', env: 'K8TS_DATA_DIR', default: defaultDataDir, description: '(data) Directory for the datastore, certificates and kubeconfig' },
+    { name: 'bind-address', env: 'K8TS_BIND_ADDRESS', default: '127.0.0.1', description: '(listener) Address the API server listens on' },
+    { name: 'https-port', env: 'K8TS_HTTPS_PORT', default: '6443', description: '(listener) HTTPS port of the API server; 0 picks a free port' },
+    { name: 'datastore-endpoint', env: 'K8TS_DATASTORE_ENDPOINT', default: '', description: '(data) Datastore: empty for SQLite in the data dir, sqlite::memory:, sqlite:///path.db' },
+    { name: 'service-cidr', env: 'K8TS_SERVICE_CIDR', default: DEFAULT_SERVICE_CIDR, description: '(networking) IPv4 range for Service ClusterIPs' },
+    { name: 'tls-san', env: 'K8TS_TLS_SAN', default: '', description: '(listener) Extra host names or IPs for the serving certificate, comma separated' },
+    { name: 'log-level', env: 'K8TS_LOG_LEVEL', default: 'info', description: '(logging) trace, debug, info, warn or error' },
+  ],
+};
+
+export interface ServerConfig {
+  dataDir: string;
+  bindAddress: string;
+  port: number;
+  datastoreEndpoint: string;
+  serviceCidr: string;
+  tlsSans: string[];
+  logLevel: string;
+}
+
+export function serverConfig(f: ParsedFlags): Readonly<ServerConfig> {
+  const port = Number(f['https-port']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new FlagError(`--https-port: invalid port "${f['https-port']}"`);
+  try { parseCidr(f['service-cidr'] ?? ''); } catch { throw new FlagError(`--service-cidr: invalid CIDR "${f['service-cidr']}"`); }
+  return Object.freeze({
+    dataDir: resolve(f['data-dir'] ?? defaultDataDir()),
+    bindAddress: f['bind-address'] ?? '127.0.0.1',
+    port,
+    datastoreEndpoint: f['datastore-endpoint'] ?? '',
+    serviceCidr: f['service-cidr'] ?? DEFAULT_SERVICE_CIDR,
+    tlsSans: (f['tls-san'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    logLevel: f['log-level'] ?? 'info',
+  });
+}
+
+export interface RunningServer { url: string; kubeconfig: string; stop(): Promise<void> }
+
+/** Start everything; resolves once serving. */
+export async function startServer(cfg: Readonly<ServerConfig>): Promise<RunningServer> {
+  const log = createLogger(cfg.logLevel, 'k8ts-server');
+  await mkdir(cfg.dataDir, { recursive: true, mode: 0o700 });
+  const ips = ['127.0.0.1', firstServiceIP(parseCidr(cfg.serviceCidr))];
+  if (cfg.bindAddress !== '0.0.0.0' && cfg.bindAddress !== '::' && !ips.includes(cfg.bindAddress)) ips.push(cfg.bindAddress);
+  const pki = await ensureClusterPki(cfg.dataDir, { hostnames: ['localhost', hostname(), 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', ...cfg.tlsSans], ips });
+  const store = await openStore(cfg.datastoreEndpoint, { dataDir: cfg.dataDir });
+  const compactor = startCompactor(store, { intervalMs: 5 * 60_000, keepRevisions: 10_000, onError: (e) => log.warn({ err: e }, 'compaction failed') });
+  const api = await startApiServer({
+    store, log, bindAddress: cfg.bindAddress, port: cfg.port, authenticator: x509Authenticator(), serviceCidr: cfg.serviceCidr,
+    tls: { keyPem: pki.serving.keyPem, certPem: pki.serving.certPem, caPem: pki.ca.certPem },
+  });
+  const kubeconfig = kubeconfigPath(cfg.dataDir);
+  await writeAdminKubeconfig(kubeconfig, { server: api.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
+  const datastore = store.name;
+  log.info({ address: api.url, datastore, kubeconfig }, 'k8ts server is serving');
+  return {
+    url: api.url,
+    kubeconfig,
+    stop: async () => {
+      await api.close();
+      await compactor.stop();
+      await store.close();
+      log.flush();
+    },
+  };
+}
+
+export async function runServer(f: ParsedFlags): Promise<number> {
+  const cfg = serverConfig(f);
+  const server = await startServer(cfg);
+  await new Promise<void>((resolveStop) => {
+    const onSignal = () => { process.off('SIGTERM', onSignal); process.off('SIGINT', onSignal); resolveStop(); };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  await server.stop();
+  return 0;
+}
