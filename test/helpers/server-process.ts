@@ -14,7 +14,7 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(repoRoot: string, dataDir: string, extraArgs: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'k8ts'), 'server', '--data-dir', dataDir, '--https-port', '0', ...extraArgs],
+  const child = spawn(process.execPath, [...(process.env.K8TS_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.K8TS_PROFILE_DIR] : []), join(repoRoot, 'bin', 'k8ts'), 'server', '--data-dir', dataDir, '--https-port', '0', ...extraArgs],
     { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';

@@ -57,18 +57,4 @@ export interface SerializedDocument {
 /** A path in an object being checked, with kube's spelling: `spec.template.spec.containers[0].image`. */
 export interface FieldTypeError { path: string; message: string }
 
-/**
- * Structurally identical to PatchSchema in src/machinery/patch/types.ts (being written alongside;
- * declared here until it lands so this part has no dependency on it — TypeScript's structural typing
- * makes the two interchangeable).
- */
-export interface PatchSchema {
-  readonly type: 'object' | 'map' | 'list' | 'scalar' | 'unknown';
-  /** object: the named field; map: every value. */
-  field(name: string): PatchSchema | undefined;
-  /** list: the element schema. */
-  readonly items?: PatchSchema;
-  /** Tags of the field holding this node: 'merge', 'retainKeys', 'merge,retainKeys', 'replace'. */
-  readonly patchStrategy?: string;
-  readonly patchMergeKey?: string;
-}
+export type { PatchSchema } from '../../machinery/patch/types.js';

@@ -50,24 +50,48 @@ export type ClientCertState =
  * kube-apiserver verifies the certificate on every request.
  */
 export function clientCertState(socket: TLSSocket, now: number = Date.now()): ClientCertState {
-  const peer = socket.getPeerCertificate();
-  // Without a certificate Node returns an empty object (null when the socket is gone).
-  if (peer === null || peer === undefined || !peer.raw) return { state: 'none' };
-  if (!socket.authorized) {
-    const err = socket.authorizationError;
-    return { state: 'unverified', reason: err instanceof Error ? err.message : String(err ?? 'not verified') };
-  }
-  if (Date.parse(peer.valid_to) <= now || Date.parse(peer.valid_from) > now) {
+  const read = peerOf(socket);
+  if (read.state !== 'verified') return read;
+  if (read.notAfter <= now || read.notBefore > now) {
     return { state: 'unverified', reason: 'certificate has expired or is not yet valid' };
   }
-  const subject: Record<string, unknown> = peer.subject ?? {};
-  const cns = attributeValues(subject['CN']);
-  return {
-    state: 'verified',
-    // Go's pkix.Name keeps the last CN when a subject carries several.
-    commonName: cns.length > 0 ? cns[cns.length - 1] ?? '' : '',
-    organizations: attributeValues(subject['O']),
-  };
+  return { state: 'verified', commonName: read.commonName, organizations: read.organizations };
+}
+
+type PeerRead =
+  | { state: 'none' }
+  | { state: 'unverified'; reason: string }
+  | { state: 'verified'; commonName: string; organizations: string[]; notBefore: number; notAfter: number };
+
+// A connection's certificate does not change after the handshake: parse it once per socket
+// (getPeerCertificate builds a fresh object each call and showed up hot under load). Expiry is
+// still checked against the clock on every request.
+const peerCache = new WeakMap<TLSSocket, PeerRead>();
+
+function peerOf(socket: TLSSocket): PeerRead {
+  const hit = peerCache.get(socket);
+  if (hit) return hit;
+  const peer = socket.getPeerCertificate();
+  let read: PeerRead;
+  // Without a certificate Node returns an empty object (null when the socket is gone).
+  if (peer === null || peer === undefined || !peer.raw) read = { state: 'none' };
+  else if (!socket.authorized) {
+    const err = socket.authorizationError;
+    read = { state: 'unverified', reason: err instanceof Error ? err.message : String(err ?? 'not verified') };
+  } else {
+    const subject: Record<string, unknown> = peer.subject ?? {};
+    const cns = attributeValues(subject['CN']);
+    read = {
+      state: 'verified',
+      // Go's pkix.Name keeps the last CN when a subject carries several.
+      commonName: cns.length > 0 ? cns[cns.length - 1] ?? '' : '',
+      organizations: attributeValues(subject['O']),
+      notBefore: Date.parse(peer.valid_from),
+      notAfter: Date.parse(peer.valid_to),
+    };
+  }
+  peerCache.set(socket, read);
+  return read;
 }
 
 /**

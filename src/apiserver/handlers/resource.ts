@@ -7,10 +7,10 @@ import { badRequest, methodNotAllowed, notFound, StatusError } from '../../machi
 import { decodeBody, readBody } from '../http/body.js';
 import { negotiate, type Negotiated } from '../http/negotiate.js';
 import type { ResourceRequest } from '../http/request-info.js';
-import { successStatus, writeJson } from '../http/respond.js';
+import { successStatus, writeJson, writeJsonBytes } from '../http/respond.js';
 import { checkIncoming, parseFieldValidation } from '../registry/incoming.js';
 import { compileFilter } from '../registry/filter.js';
-import { getObject, listObjects } from '../registry/read.js';
+import { getObject, getObjectJson, listObjects } from '../registry/read.js';
 import { createObject, guaranteedUpdate, updateObject, type UpdateMode } from '../registry/write.js';
 import { deleteObject, parseDeleteOptions } from '../registry/delete.js';
 import type { HandlerContext } from './context.js';
@@ -19,6 +19,9 @@ import { metadataList, parseIncludeObject, partialMetadata, tableOf } from './vi
 import { serveWatch } from './watch.js';
 import { scaleHandlers } from './scale.js';
 import { bindPod } from './binding.js';
+
+const COMMA = Buffer.from(',');
+const LIST_END = Buffer.from(']}');
 
 function hasVerb(def: ResourceDef, verb: string): boolean {
   return (def.verbs as string[]).includes(verb);
@@ -50,6 +53,9 @@ export async function handleResource(ctx: HandlerContext, req: IncomingMessage, 
   switch (info.verb) {
     case 'get': {
       if (!hasVerb(def, 'get')) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+      if (neg.view === 'object' && !neg.yaml) {
+        return writeJsonBytes(res, 200, [await getObjectJson(deps, def, ns, info.name, query.get('resourceVersion') ?? '')]);
+      }
       const obj = await getObject(deps, def, ns, info.name, query.get('resourceVersion') ?? '');
       return respondObject(ctx, res, def, 200, obj, neg, query);
     }
@@ -62,13 +68,22 @@ export async function handleResource(ctx: HandlerContext, req: IncomingMessage, 
       if (rvm !== '' && rvm !== 'Exact' && rvm !== 'NotOlderThan') {
         throw badRequest(`resourceVersionMatch: Unsupported value: "${rvm}": supported values: "Exact", "NotOlderThan"`);
       }
+      const asBytes = neg.view === 'object' && !neg.yaml;
       const out = await listObjects(deps, def, ns, {
         resourceVersion: query.get('resourceVersion') ?? '', resourceVersionMatch: rvm, limit,
-        continueToken: query.get('continue') ?? '', filter,
+        continueToken: query.get('continue') ?? '', filter, raw: asBytes,
       });
       const meta: ListMeta = { resourceVersion: out.resourceVersion };
       if (out.continueToken) meta.continue = out.continueToken;
       if (out.remainingItemCount !== undefined) meta.remainingItemCount = out.remainingItemCount;
+      if (asBytes) {
+        // The list is assembled from the items' bytes: nothing is decoded or re-encoded.
+        const head = Buffer.from(`{"kind":"${def.listKind}","apiVersion":"${apiVersionOf(def.group, def.version)}","metadata":${JSON.stringify(meta)},"items":[`);
+        const parts: Buffer[] = [head];
+        out.raw.forEach((item, i) => { if (i > 0) parts.push(COMMA); parts.push(item); });
+        parts.push(LIST_END);
+        return writeJsonBytes(res, 200, parts);
+      }
       let body: unknown;
       if (neg.view === 'table') body = tableOf(ctx.tableFor(def), out.items, meta, parseIncludeObject(query.get('includeObject')), deps.clock.now());
       else if (neg.view === 'metadata') body = metadataList(out.items, meta);

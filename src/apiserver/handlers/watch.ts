@@ -53,7 +53,21 @@ export async function serveWatch(ctx: HandlerContext, req: IncomingMessage, res:
     if (neg.view === 'metadata') return partialMetadata(obj);
     return obj;
   };
-  const send = (type: WatchEventType, object: unknown): boolean => res.write(`{"type":"${type}","object":${JSON.stringify(object)}}\n`);
+  // Events produced in one turn of the event loop go out as one chunk: one TLS record and one
+  // syscall for a burst instead of one per event (a busy watch stream otherwise falls behind).
+  let pending: string[] = [];
+  let flushScheduled = false;
+  const flush = () => {
+    flushScheduled = false;
+    if (pending.length === 0 || res.destroyed) return;
+    const chunk = pending.length === 1 ? pending[0] : pending.join('');
+    pending = [];
+    res.write(chunk as string);
+  };
+  const send = (type: WatchEventType, object: unknown, raw?: Buffer): void => {
+    pending.push(`{"type":"${type}","object":${raw ? raw.toString('utf8') : JSON.stringify(object)}}\n`);
+    if (!flushScheduled) { flushScheduled = true; setImmediate(flush); }
+  };
   const bookmark = (annotations?: Record<string, string>) => {
     const meta: Record<string, unknown> = { resourceVersion: String(lastRevision) };
     if (annotations) meta.annotations = annotations;
@@ -67,9 +81,12 @@ export async function serveWatch(ctx: HandlerContext, req: IncomingMessage, res:
   try {
     for (const obj of start.initial) send('ADDED', render(obj));
     if (start.initialEventsEnd) bookmark({ 'k8s.io/initial-events-end': 'true' });
-    for await (const ev of watchEvents(ctx.deps, def, ns, start.fromRevision, filter, abort.signal)) {
+    const raw = neg.view === 'object';
+    for await (const ev of watchEvents(ctx.deps, def, ns, start.fromRevision, filter, abort.signal, raw)) {
       lastRevision = ev.revision;
-      if (!send(ev.type, render(ev.object))) {
+      if (ev.raw) send(ev.type, undefined, ev.raw);
+      else send(ev.type, render(ev.object));
+      if (res.writableNeedDrain) {
         // Back-pressure: wait for the socket to drain rather than buffering without bound.
         await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
       }
@@ -80,6 +97,7 @@ export async function serveWatch(ctx: HandlerContext, req: IncomingMessage, res:
     clearTimeout(timeout);
     if (ticker) clearInterval(ticker);
     req.off('close', stop);
+    flush();
     res.end();
   }
 }

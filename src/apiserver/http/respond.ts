@@ -15,6 +15,13 @@ export function writeJson(res: ServerResponse, code: number, body: unknown, opts
   res.end(text);
 }
 
+/** A JSON body already encoded as bytes (parts are concatenated as they are). */
+export function writeJsonBytes(res: ServerResponse, code: number, parts: readonly Buffer[]): void {
+  const body = parts.length === 1 ? parts[0] as Buffer : Buffer.concat(parts);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': body.length, 'Cache-Control': 'no-cache, private' });
+  res.end(body);
+}
+
 /** RFC 7234 warning header value, as kube's warning recorder writes it. */
 export function warningHeader(text: string): string {
   return `299 - "${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;

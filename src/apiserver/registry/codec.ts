@@ -6,14 +6,31 @@ import { apiVersionOf } from '../../api/types.js';
 import type { KubeObject } from '../../machinery/object.js';
 import { convertFromStorage, convertToStorage } from '../../api/conversion.js';
 
+// Stored JSON starts with metadata, so the resourceVersion can be spliced into the stored bytes on
+// the way out without decoding them (DESIGN.md: objects travel as bytes).
+const META_PREFIX = Buffer.from('{"metadata":{"');
+
 export function encodeForStorage(def: ResourceDef, obj: KubeObject): Buffer {
-  const stored = convertToStorage(def, obj);
-  const meta = stored.metadata;
-  if (meta && 'resourceVersion' in meta) {
-    const { resourceVersion: _rv, ...rest } = meta;
-    return Buffer.from(JSON.stringify({ ...stored, metadata: rest }));
-  }
-  return Buffer.from(JSON.stringify(stored));
+  const { metadata, ...rest } = convertToStorage(def, obj);
+  const { resourceVersion: _rv, ...meta } = metadata ?? {};
+  return Buffer.from(JSON.stringify({ metadata: meta, ...rest }));
+}
+
+/**
+ * The JSON a client gets for a stored value, without decoding it: `metadata.resourceVersion` is
+ * spliced in. Undefined when the value needs conversion to `def`'s version (or was stored in another
+ * layout): decode it then.
+ */
+export function rawFromStorage(def: ResourceDef, kv: KeyValue, revision = kv.modRevision): Buffer | undefined {
+  if (!def.storageVersion) return undefined;
+  const v = kv.value;
+  if (v.length <= META_PREFIX.length || v.compare(META_PREFIX, 0, META_PREFIX.length, 0, META_PREFIX.length) !== 0) return undefined;
+  return Buffer.concat([Buffer.from(`{"metadata":{"resourceVersion":"${revision}","`), v.subarray(META_PREFIX.length)]);
+}
+
+/** JSON bytes of a stored value as `def`'s version shows it (spliced when possible). */
+export function jsonFromStorage(def: ResourceDef, kv: KeyValue, revision = kv.modRevision): Buffer {
+  return rawFromStorage(def, kv, revision) ?? Buffer.from(JSON.stringify(decodeFromStorage(def, kv, revision)));
 }
 
 /** Decode a stored value into the object as `def`'s version shows it, resourceVersion stamped. */

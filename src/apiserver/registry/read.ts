@@ -5,7 +5,7 @@ import type { KubeObject } from '../../machinery/object.js';
 import { badRequest, gone, notFound, StatusError } from '../../machinery/errors.js';
 import { FutureRevisionError, RevisionCompactedError } from '../../storage/types.js';
 import type { RegistryDeps } from './context.js';
-import { decodeFromStorage } from './codec.js';
+import { decodeFromStorage, jsonFromStorage } from './codec.js';
 import { gr, listPrefix, objectKey } from './keys.js';
 import { type ObjectFilter } from './filter.js';
 
@@ -15,10 +15,13 @@ export interface ListQuery {
   limit: number;
   continueToken: string;
   filter: ObjectFilter;
+  /** Return items as JSON bytes (`raw`) instead of decoded objects: no decode when nothing filters. */
+  raw?: boolean;
 }
 
 export interface ListOutcome {
   items: KubeObject[];
+  raw: Buffer[];
   resourceVersion: string;
   continueToken: string;
   remainingItemCount?: number;
@@ -54,12 +57,24 @@ export function tooLargeResourceVersion(requested: number, current: number): Sta
   });
 }
 
-export async function getObject(deps: RegistryDeps, def: ResourceDef, namespace: string, name: string, resourceVersion = ''): Promise<KubeObject> {
+/** GET as JSON bytes (no decode when the stored version is the one asked for). */
+export async function getObjectJson(deps: RegistryDeps, def: ResourceDef, namespace: string, name: string, resourceVersion = ''): Promise<Buffer> {
+  await checkResourceVersion(deps, resourceVersion);
+  const kv = await deps.store.get(objectKey(def, namespace, name));
+  if (!kv) throw notFound(gr(def), name);
+  return jsonFromStorage(def, kv);
+}
+
+async function checkResourceVersion(deps: RegistryDeps, resourceVersion: string): Promise<void> {
   if (resourceVersion !== '' && resourceVersion !== '0') {
     const want = parseRevision(resourceVersion);
     const current = await deps.store.currentRevision();
     if (want > current) throw tooLargeResourceVersion(want, current);
   }
+}
+
+export async function getObject(deps: RegistryDeps, def: ResourceDef, namespace: string, name: string, resourceVersion = ''): Promise<KubeObject> {
+  await checkResourceVersion(deps, resourceVersion);
   const kv = await deps.store.get(objectKey(def, namespace, name));
   if (!kv) throw notFound(gr(def), name);
   return decodeFromStorage(def, kv);
@@ -90,6 +105,7 @@ export async function listObjects(deps: RegistryDeps, def: ResourceDef, namespac
     throw badRequest(`resourceVersionMatch is forbidden unless resourceVersion is provided`);
   }
   const items: KubeObject[] = [];
+  const raw: Buffer[] = [];
   const filtered = !q.filter.matchesAll;
   let more = false;
   let remaining = 0;
@@ -102,12 +118,14 @@ export async function listObjects(deps: RegistryDeps, def: ResourceDef, namespac
       readAt = page.revision;
       for (const kv of page.items) {
         lastKey = kv.key;
+        if (q.raw && !filtered) { raw.push(jsonFromStorage(def, kv)); continue; }
         const obj = decodeFromStorage(def, kv);
-        if (!filtered || q.filter.matches(obj)) items.push(obj);
+        if (filtered && !q.filter.matches(obj)) continue;
+        if (q.raw) raw.push(Buffer.from(JSON.stringify(obj))); else items.push(obj);
       }
       more = page.more;
       remaining = page.remaining;
-      if (!more || (q.limit > 0 && items.length >= q.limit)) break;
+      if (!more || (q.limit > 0 && items.length + raw.length >= q.limit)) break;
       startAfter = lastKey;
     }
   } catch (e) {
@@ -122,6 +140,7 @@ export async function listObjects(deps: RegistryDeps, def: ResourceDef, namespac
   }
   const out: ListOutcome = {
     items,
+    raw,
     resourceVersion: String(readAt),
     continueToken: more ? encodeContinue(readAt, lastKey.slice(prefix.length)) : '',
   };

@@ -6,14 +6,17 @@ import type { KubeObject } from '../../machinery/object.js';
 import { gone } from '../../machinery/errors.js';
 import { RevisionCompactedError, type WatchEvent as StoreEvent } from '../../storage/types.js';
 import type { RegistryDeps } from './context.js';
-import { decodeFromStorage } from './codec.js';
+import { decodeFromStorage, jsonFromStorage } from './codec.js';
 import { listPrefix } from './keys.js';
 import type { ObjectFilter } from './filter.js';
 import { parseRevision, tooLargeResourceVersion } from './read.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
-export interface ApiWatchEvent { type: WatchEventType; object: KubeObject; revision: number }
+/** A watch event: the object decoded, or (raw mode, nothing to filter) its JSON bytes only. */
+export type ApiWatchEvent =
+  | { type: WatchEventType; object: KubeObject; raw?: undefined; revision: number }
+  | { type: WatchEventType; object?: undefined; raw: Buffer; revision: number };
 
 export interface WatchQuery {
   resourceVersion: string;
@@ -46,6 +49,7 @@ export async function startWatch(deps: RegistryDeps, def: ResourceDef, namespace
 /** Translate store events into API watch events for one resource version and filter. */
 export async function* watchEvents(
   deps: RegistryDeps, def: ResourceDef, namespace: string, fromRevision: number, filter: ObjectFilter, signal: AbortSignal,
+  raw = false,
 ): AsyncGenerator<ApiWatchEvent> {
   let iterable: AsyncIterable<StoreEvent>;
   try {
@@ -56,6 +60,11 @@ export async function* watchEvents(
   }
   try {
     for await (const ev of iterable) {
+      if (raw && filter.matchesAll) {
+        const type = ev.type === 'create' ? 'ADDED' : ev.type === 'update' ? 'MODIFIED' : 'DELETED';
+        yield { type, raw: jsonFromStorage(def, ev.kv), revision: ev.kv.modRevision };
+        continue;
+      }
       const out = translate(def, ev, filter);
       if (out) yield out;
     }

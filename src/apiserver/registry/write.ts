@@ -25,6 +25,14 @@ function runValidation(deps: RegistryDeps, def: ResourceDef, obj: KubeObject, ol
   if (errs.length > 0) throw invalid(def.kind, def.group, obj.metadata?.name ?? '', errs);
 }
 
+/** The object as written: the one in hand with its new resourceVersion (no re-decode of the stored
+ *  bytes) when it is in the storage version; decoded otherwise, so conversion runs both ways. */
+function written(def: ResourceDef, obj: KubeObject, kv: KeyValue): KubeObject {
+  if (!def.storageVersion) return decodeFromStorage(def, kv);
+  (obj.metadata ??= {}).resourceVersion = String(kv.modRevision);
+  return obj;
+}
+
 /** POST: a new object. `obj` has passed checkIncoming. */
 export async function createObject(deps: RegistryDeps, def: ResourceDef, namespace: string, obj: KubeObject, opts: WriteOptions): Promise<KubeObject> {
   const meta = obj.metadata ?? {};
@@ -56,7 +64,7 @@ export async function createObject(deps: RegistryDeps, def: ResourceDef, namespa
   }
   try {
     const kv = await deps.store.create(key, encodeForStorage(def, obj));
-    return decodeFromStorage(def, kv);
+    return written(def, obj, kv);
   } catch (e) {
     if (e instanceof KeyExistsError) throw alreadyExists(gr(def), name);
     throw e;
@@ -143,8 +151,8 @@ async function writeUpdate(
     const deleted = await deps.store.delete(objectKey(def, namespace, name), kv.modRevision);
     return decodeFromStorage(def, { ...deleted, value: encodeForStorage(def, next) });
   }
-  const written = await deps.store.update(objectKey(def, namespace, name), encodeForStorage(def, next), kv.modRevision);
-  return decodeFromStorage(def, written);
+  const stored = await deps.store.update(objectKey(def, namespace, name), encodeForStorage(def, next), kv.modRevision);
+  return written(def, next, stored);
 }
 
 /** PUT of a whole object (main resource or status). */
