@@ -23,6 +23,7 @@ import { serviceAllocation } from './admission/service-allocation.js';
 import { CrdManager } from './crd-manager.js';
 import { strategyResolver } from './strategy-for.js';
 import { bootstrap } from './bootstrap.js';
+import { DEFAULT_SERVICE_CIDR } from './defaults.js';
 
 export interface ApiServerConfig {
   store: Store;
@@ -48,7 +49,7 @@ export interface RunningApiServer {
 /** Paths kube-apiserver's default RBAC opens to everyone (system:public-info-viewer). */
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
 
-export const DEFAULT_SERVICE_CIDR = '10.43.0.0/16';
+export { DEFAULT_SERVICE_CIDR };
 
 export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiServer> {
   const clock = cfg.clock ?? realClock;

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { helpText, parseFlags, FlagError, type CommandSpec, type ParsedFlags } from './flags.js';
 import { defaultDataDir, kubeconfigPath } from './data-dir.js';
-import { runServer, serverCommand } from './server.js';
+import { serverCommand } from './server-spec.js';
 import { K8TS_VERSION, KUBE_VERSION } from '../apiserver/handlers/misc.js';
 
 const kubeconfigCommand: CommandSpec = {
@@ -22,7 +22,8 @@ const versionCommand: CommandSpec = {
 interface Command { spec: CommandSpec; run(f: ParsedFlags): Promise<number> }
 
 const commands: Record<string, Command> = {
-  server: { spec: serverCommand, run: runServer },
+  // Commands load their implementation on use, so `k8ts --help` does not load the API server.
+  server: { spec: serverCommand, run: async (f) => (await import('./server.js')).runServer(f) },
   kubeconfig: {
     spec: kubeconfigCommand,
     run: async (f) => {

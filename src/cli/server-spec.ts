@@ -1,0 +1,20 @@
+// Flags of `k8ts server` (kept apart from its implementation so help needs no server code).
+import type { CommandSpec } from './flags.js';
+import { defaultDataDir } from './data-dir.js';
+
+import { DEFAULT_SERVICE_CIDR } from '../apiserver/defaults.js';
+
+export const serverCommand: CommandSpec = {
+  name: 'server',
+  summary: 'Run the k8ts control plane (API server on an embedded SQLite datastore).',
+  usage: 'k8ts server [flags]',
+  flags: [
+    { name: 'data-dir', env: 'K8TS_DATA_DIR', default: defaultDataDir, description: '(data) Directory for the datastore, certificates and kubeconfig' },
+    { name: 'bind-address', env: 'K8TS_BIND_ADDRESS', default: '127.0.0.1', description: '(listener) Address the API server listens on' },
+    { name: 'https-port', env: 'K8TS_HTTPS_PORT', default: '6443', description: '(listener) HTTPS port of the API server; 0 picks a free port' },
+    { name: 'datastore-endpoint', env: 'K8TS_DATASTORE_ENDPOINT', default: '', description: '(data) Datastore: empty for SQLite in the data dir, sqlite::memory:, sqlite:///path.db' },
+    { name: 'service-cidr', env: 'K8TS_SERVICE_CIDR', default: DEFAULT_SERVICE_CIDR, description: '(networking) IPv4 range for Service ClusterIPs' },
+    { name: 'tls-san', env: 'K8TS_TLS_SAN', default: '', description: '(listener) Extra host names or IPs for the serving certificate, comma separated' },
+    { name: 'log-level', env: 'K8TS_LOG_LEVEL', default: 'info', description: '(logging) trace, debug, info, warn or error' },
+  ],
+};
