@@ -8,3 +8,4 @@ export * from './quantity.js';
 export * from './patch/index.js';
 export * from './clock.js';
 export * from './deep-equal.js';
+export * from './versions.js';

@@ -9,6 +9,6 @@ export { pruneBySchema, unknownFieldMessage } from './prune.js';
 export { applySchemaDefaults } from './defaults.js';
 export type { PrinterColumn } from './resource-def.js';
 export { resourceDefsForCRD, printerColumnsFor, servedVersionsByPriority } from './resource-def.js';
-export { compareKubeVersions, sortKubeVersions } from './versions.js';
+export { compareKubeVersions, sortKubeVersions } from '../../machinery/versions.js';
 export type { CRDOpenAPI } from './openapi.js';
 export { openapiSchemasForCRD, openapiResourcesForCRD, definitionName } from './openapi.js';

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { printerColumnsFor, resourceDefsForCRD, servedVersionsByPriority } from './resource-def.js';
-import { compareKubeVersions, sortKubeVersions } from './versions.js';
+import { compareKubeVersions, sortKubeVersions } from '../../machinery/versions.js';
 import { defaultCRD } from './validate-crd.js';
 import { cronTabCRD } from './crontab-fixture.js';
 import type { CRDVersion, CustomResourceDefinition } from './types.js';

@@ -7,7 +7,7 @@ import { ALL_VERBS } from '../types.js';
 import type { CRDColumn, CRDVersion, CustomResourceDefinition } from './types.js';
 import { present } from './types.js';
 import { asSchema, flag, stringList, versionsOf } from './types.js';
-import { sortKubeVersions } from './versions.js';
+import { sortKubeVersions } from '../../machinery/versions.js';
 
 /** A column of a CRD version as a Table declares it, with where its value is read. */
 export interface PrinterColumn extends TableColumn {

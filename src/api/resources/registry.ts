@@ -1,5 +1,6 @@
 // The resources the server knows: the built-in table plus what CustomResourceDefinitions add at
 // run time. Lookups are Map reads; discovery's group list is computed once per change.
+import { compareKubeVersions } from '../../machinery/versions.js';
 import type { ResourceDef } from '../types.js';
 import { BUILTIN_RESOURCES } from './builtin.js';
 
@@ -20,24 +21,9 @@ export type RegistryListener = (changes: readonly RegistryChange[]) => void;
 const gvrKey = (group: string, version: string, resource: string) => `${group}/${version}/${resource}`;
 const gvKey = (group: string, version: string) => `${group}/${version}`;
 
-const VERSION_RE = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
-
-/**
- * Kube's version priority (apimachinery version.CompareKubeAwareVersionStrings): GA before beta
- * before alpha, higher numbers first, other strings last in lexical order. Negative when a sorts first.
- */
+/** Kube's version priority for sorting: negative when `a` sorts first (the higher priority). */
 export function compareVersionPriority(a: string, b: string): number {
-  const ma = VERSION_RE.exec(a);
-  const mb = VERSION_RE.exec(b);
-  if (!ma || !mb) {
-    if (ma) return -1;
-    if (mb) return 1;
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-  const rank = (m: RegExpExecArray) => (m[2] === undefined ? 2 : m[2] === 'beta' ? 1 : 0);
-  if (rank(ma) !== rank(mb)) return rank(mb) - rank(ma);
-  if (ma[1] !== mb[1]) return Number(mb[1]) - Number(ma[1]);
-  return Number(mb[3] ?? 0) - Number(ma[3] ?? 0);
+  return compareKubeVersions(b, a);
 }
 
 /**
