@@ -149,3 +149,26 @@ test('namespaces: objects need an existing namespace; system namespaces cannot b
   assert.equal(fin.status, 200);
   assert.equal((await c.request('GET', '/api/v1/namespaces/doomed')).status, 404);
 });
+
+test('pods/eviction spends a PodDisruptionBudget and refuses when none is left', async () => {
+  const labeled = (name: string) => ({ ...pod(name), metadata: { name, labels: { app: 'guarded' } } });
+  for (const n of ['g1', 'g2']) {
+    await c.request('POST', P, { body: labeled(n) });
+    await c.request('PATCH', `${P}/${n}/status`, { raw: '{"status":{"phase":"Running"}}', contentType: 'application/merge-patch+json' });
+  }
+  const PDB = '/apis/policy/v1/namespaces/default/poddisruptionbudgets';
+  await c.request('POST', PDB, { body: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'guard' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'guarded' } } } } });
+  // What the disruption controller would write: 2 healthy, 1 needed, so 1 disruption allowed.
+  await c.request('PATCH', `${PDB}/guard/status`, { raw: '{"status":{"observedGeneration":1,"currentHealthy":2,"desiredHealthy":1,"expectedPods":2,"disruptionsAllowed":1}}', contentType: 'application/merge-patch+json' });
+  const evict = (name: string) => c.request('POST', `${P}/${name}/eviction`, { body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name } } });
+  const first = await evict('g1');
+  assert.equal(first.status, 201, first.body);
+  assert.equal((await c.request('GET', `${P}/g1`)).status, 404);
+  const pdb = (await c.request('GET', `${PDB}/guard`)).json();
+  assert.equal(pdb.status.disruptionsAllowed, 0);
+  assert.ok(pdb.status.disruptedPods.g1);
+  const second = await evict('g2');
+  assert.equal(second.status, 429);
+  assert.match(second.json().message, /Cannot evict pod as it would violate the pod's disruption budget/);
+  assert.equal((await c.request('GET', `${P}/g2`)).status, 200);
+});

@@ -19,6 +19,7 @@ import { metadataList, parseIncludeObject, partialMetadata, tableOf } from './vi
 import { serveWatch } from './watch.js';
 import { scaleHandlers } from './scale.js';
 import { bindPod } from './binding.js';
+import { evictPod } from './eviction.js';
 
 const COMMA = Buffer.from(',');
 const LIST_END = Buffer.from(']}');
@@ -207,6 +208,11 @@ async function handleSubresource(ctx: HandlerContext, req: IncomingMessage, res:
   if (sub.name === 'binding' && info.verb === 'create') {
     const raw = decodeBody(await readBody(req), req.headers['content-type']);
     await bindPod(ctx, ns, info.name, raw, writeOptions(query));
+    return writeJson(res, 201, successStatus(undefined));
+  }
+  if (sub.name === 'eviction' && info.verb === 'create' && def.resource === 'pods') {
+    const raw = decodeBody(await readBody(req), req.headers['content-type']);
+    await evictPod(ctx, ns, info.name, raw, query);
     return writeJson(res, 201, successStatus(undefined));
   }
   if (sub.name === 'finalize' && info.verb === 'update') {
