@@ -323,8 +323,8 @@ for (const name of Object.keys(fieldTags)) {
   if (!definitions[name]) console.warn(`gen-openapi: patch tags name ${name}, which is not generated`);
 }
 
-/** client-node keeps no comment on fields whose type is a class; say what kube's conventions say, or
- *  fall back to the referenced type's own description so `kubectl explain` has something to show. */
+/** client-node keeps no comment on fields whose type is a class; say what kube's conventions say.
+ *  Otherwise leave it empty: `kubectl explain` shows the referenced type's own description anyway. */
 function fallbackDescription(cls, attr) {
   const kind = splitClass(cls).name;
   if (attr.baseName === 'metadata' && attr.type === 'V1ObjectMeta') {
@@ -339,8 +339,7 @@ function fallbackDescription(cls, attr) {
   if (attr.baseName === 'status' && kindGroup.has(cls)) {
     return `Status is the most recently observed status of the ${kind}. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status`;
   }
-  const inner = referencedClasses(attr.type, models)[0];
-  return inner ? models.get(inner).description : '';
+  return '';
 }
 
 function gvksOf(cls) {

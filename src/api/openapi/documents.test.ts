@@ -67,15 +67,18 @@ describe('OpenAPI v3', () => {
       { group: '', kind: 'Node', version: 'v1' });
   });
 
-  test('struct fields are allOf refs with their description and patch tags beside', () => {
+  test('struct fields are $refs, allOf refs when patch tags stand beside them', () => {
     const schemas = v3('api/v1').components.schemas;
     const containers = schemas['io.k8s.api.core.v1.PodSpec']?.properties?.['containers'];
     assert.equal(containers?.['x-kubernetes-patch-merge-key'], 'name');
     assert.deepEqual(containers?.items, { $ref: '#/components/schemas/io.k8s.api.core.v1.Container' });
+    // A struct field with nothing beside it stays a plain $ref (explain shows the type's description once).
     const affinity = schemas['io.k8s.api.core.v1.PodSpec']?.properties?.['affinity'];
-    assert.deepEqual(affinity?.allOf, [{ $ref: '#/components/schemas/io.k8s.api.core.v1.Affinity' }]);
-    assert.equal(affinity?.$ref, undefined);
-    assert.ok(affinity?.description);
+    assert.deepEqual(affinity, { $ref: '#/components/schemas/io.k8s.api.core.v1.Affinity' });
+    const strategy = v3('apis/apps/v1').components.schemas['io.k8s.api.apps.v1.DeploymentSpec']?.properties?.['strategy'];
+    assert.deepEqual(strategy?.allOf, [{ $ref: '#/components/schemas/io.k8s.api.apps.v1.DeploymentStrategy' }]);
+    assert.equal(strategy?.$ref, undefined);
+    assert.equal(strategy?.['x-kubernetes-patch-strategy'], 'retainKeys');
     // kubectl explain prints <Quantity> / <IntOrString> for refs to a schema without `type`.
     assert.equal(schemas['io.k8s.apimachinery.pkg.api.resource.Quantity']?.type, undefined);
     assert.equal(schemas['io.k8s.apimachinery.pkg.util.intstr.IntOrString']?.format, 'int-or-string');
