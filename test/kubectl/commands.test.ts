@@ -142,3 +142,39 @@ test('kubectl delete by name, by label and --all', async () => {
   const left = (await c.kubectl(['-n', 'team-a', 'get', 'configmap', '-o', 'name'])).stdout;
   assert.equal(left, '');
 });
+
+test('kubectl create of every generator kind (protobuf request bodies)', async () => {
+  const ns = ['-n', 'team-a'];
+  const cmds: string[][] = [
+    ['create', 'service', 'nodeport', 'np', '--tcp=80:8080'],
+    ['create', 'service', 'clusterip', 'cip', '--tcp=443:8443'],
+    ['create', 'serviceaccount', 'robot'],
+    ['create', 'job', 'once', '--image=registry.local/job:1', '--', 'echo', 'hi'],
+    ['create', 'cronjob', 'nightly', '--image=registry.local/job:1', '--schedule=0 3 * * *'],
+    ['create', 'role', 'reader', '--verb=get,list', '--resource=pods'],
+    ['create', 'rolebinding', 'reader-binding', '--role=reader', '--serviceaccount=team-a:robot'],
+    ['create', 'quota', 'small', '--hard=pods=10,requests.cpu=2'],
+    ['create', 'poddisruptionbudget', 'pdb', '--selector=app=api', '--min-available=50%'],
+    ['create', 'ingress', 'web', '--rule=example.com/=web:80'],
+    ['create', 'secret', 'tls', 'tls', `--cert=${c.pki.serving.certPath}`, `--key=${c.pki.serving.keyPath}`],
+  ];
+  for (const args of cmds) {
+    const r = await c.kubectl([...ns, ...args]);
+    assert.match(r.stdout, /created/, args.join(' '));
+  }
+  await c.kubectl(['create', 'priorityclass', 'high', '--value=1000']);
+  await c.kubectl(['create', 'clusterrole', 'viewer', '--verb=get', '--resource=nodes']);
+  const np = JSON.parse((await c.kubectl([...ns, 'get', 'svc', 'np', '-o', 'json'])).stdout);
+  assert.equal(np.spec.type, 'NodePort');
+  assert.ok(np.spec.ports[0].nodePort >= 30000 && np.spec.ports[0].nodePort <= 32767);
+  assert.equal(np.spec.ports[0].targetPort, 8080);
+  const job = JSON.parse((await c.kubectl([...ns, 'get', 'job', 'once', '-o', 'json'])).stdout);
+  assert.deepEqual(job.spec.template.spec.containers[0].command, ['echo', 'hi']);
+  assert.equal(job.spec.template.spec.restartPolicy, 'Never');
+  assert.ok(job.spec.selector.matchLabels['batch.kubernetes.io/controller-uid']);
+  const quota = JSON.parse((await c.kubectl([...ns, 'get', 'quota', 'small', '-o', 'json'])).stdout);
+  assert.equal(quota.spec.hard['requests.cpu'], '2');
+  const all = (await c.kubectl([...ns, 'get', 'all'])).stdout;
+  assert.match(all, /service\/np\s+NodePort/);
+  assert.match(all, /cronjob.batch\/nightly\s+0 3 \* \* \*/);
+});

@@ -36,8 +36,12 @@ function apiResource(def: ResourceDef) {
 function subresourceList(def: ResourceDef) {
   return def.subresources.map((s) => {
     const r: Record<string, unknown> = { name: `${def.resource}/${s.name}`, singularName: '', namespaced: def.namespaced, kind: s.kind, verbs: s.verbs };
-    if (s.group !== undefined && s.group !== def.group) r.group = s.group;
-    if (s.version !== undefined && s.version !== def.version) r.version = s.version;
+    // A subresource of another group names both its group and version (pods/eviction: policy/v1);
+    // kubectl drain only uses eviction when the version is there.
+    if ((s.group !== undefined && s.group !== def.group) || (s.version !== undefined && s.version !== def.version)) {
+      r.group = s.group ?? def.group;
+      r.version = s.version ?? def.version;
+    }
     return r;
   });
 }

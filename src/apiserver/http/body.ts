@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { badRequest, tooLarge } from '../../machinery/errors.js';
+import { decodeKubeProtobuf, KUBE_PROTOBUF_MEDIA_TYPE } from '../protobuf/index.js';
 
 /** kube-apiserver's limit for a request body (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -32,6 +33,8 @@ export function mediaType(contentType: string | undefined): string {
 /** Decode a JSON or YAML body into a value. `what` names the thing for messages. */
 export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
   const mt = mediaType(contentType);
+  // kubectl's typed clients (create, drain, autoscale) send Kubernetes protobuf bodies.
+  if (mt === KUBE_PROTOBUF_MEDIA_TYPE) return decodeKubeProtobuf(body).object;
   const text = body.toString('utf8');
   if (text.trim() === '') throw badRequest('the body of the request was empty');
   if (mt === 'application/yaml' || mt === 'application/apply-patch+yaml' || mt === 'text/yaml') {
