@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { StatusError } from '../../machinery/errors.js';
 import { decodeKubeProtobuf } from './index.js';
 
-const testdata = new URL('./testdata/', import.meta.url);
+// Fixtures live beside the source; from dist/ the same relative folder under the repository root.
+const testdata = new URL('./testdata/', import.meta.url.replace('/dist/src/', '/src/'));
 const fixture = (name: string): Buffer => readFileSync(new URL(name, testdata));
 const expected = (name: string): unknown => JSON.parse(fixture(`${name}.json`).toString('utf8'));
 
