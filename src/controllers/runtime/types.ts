@@ -14,6 +14,25 @@ export class TerminalError extends Error {
   override name = 'TerminalError';
 }
 
+/** Tunables the server passes down (flags); every field optional, each controller documents its default. */
+export interface ControllerConfig {
+  /** Concurrent reconciles per controller (kube: --concurrent-*-syncs). */
+  workers?: number;
+  /** Node lifecycle: a node whose Lease was not renewed for this long goes Unknown (kube: 40s). */
+  nodeMonitorGracePeriodMs?: number;
+  /** Node lifecycle: how often nodes are checked (kube: 5s). */
+  nodeMonitorPeriodMs?: number;
+  /** Node IPAM: the pod network nodes' podCIDRs are cut from (default 10.42.0.0/16) and the mask size per node (24). */
+  clusterCidr?: string;
+  nodeCidrMaskSize?: number;
+  /** Garbage collector / namespace: how often discovery is re-read for new resources (CRDs). */
+  discoveryResyncMs?: number;
+  /** Job: base of the pod-failure backoff (kube: 10s, doubling, max 6m). */
+  jobBackoffBaseMs?: number;
+  /** Deployment / StatefulSet / DaemonSet: base delay of their requeue timers, for tests. */
+  minReadyCheckMs?: number;
+}
+
 /** What every controller gets. */
 export interface ControllerContext {
   client: ApiClient;
@@ -21,6 +40,7 @@ export interface ControllerContext {
   clock: Clock;
   log: Logger;
   events: EventRecorder;
+  config: Readonly<ControllerConfig>;
 }
 
 /** A controller the server can run, stop and elect. */
