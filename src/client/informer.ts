@@ -1,5 +1,6 @@
 // Informers: list, then watch from the list's revision; relist on 410 Gone or a broken stream
 // (with backoff), periodic resync; one indexed cache per informer; shared through a factory.
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { isStatusError, type Status } from '../machinery/errors.js';
 import type { KubeObject } from '../machinery/object.js';
@@ -189,6 +190,7 @@ export function createInformerFactory(client: ApiClient, fo: InformerFactoryOpti
     },
     start(s: AbortSignal) {
       signal = s;
+      setMaxListeners(0, s); // each informer and its timers listen to it
       for (const inf of informers.values()) inf.start(s);
     },
     async synced() {

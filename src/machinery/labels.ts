@@ -13,6 +13,7 @@ import { newRequirement, requirementMatches, requirementString } from './label-r
 import { parseRequirements } from './label-selector-parse.js';
 
 export type { Operator, Requirement } from './label-requirement.js';
+export { newRequirement, requirementMatches } from './label-requirement.js';
 
 export interface LabelSelector {
   /** AND of these, sorted by key. Empty with `nothing` false selects everything. */

@@ -1,5 +1,6 @@
 // Runs controllers (or the scheduler, or anything built on ControllerContext) against a test
 // cluster through the real client library, as the server does.
+import { setMaxListeners } from 'node:events';
 import pino from 'pino';
 import { createClient, createEventRecorder, createInformerFactory, type ApiClient, type ClientConfig } from '../../src/client/index.js';
 import type { ControllerConfig, ControllerContext, ControllerFactory } from '../../src/controllers/runtime/index.js';
@@ -29,6 +30,7 @@ export async function startControllerHarness(c: TestCluster, factories: Controll
   const events = createEventRecorder(client, { component: 'k8ts-test-controllers' }, { clock, log });
   const ctx: ControllerContext = { client, informers, clock, log, events, config: o.config ?? {} };
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal);
   const controllers = factories.map((f) => f(ctx));
   const running = controllers.map((ctl) => ctl.run(abort.signal).catch((e) => log.error({ err: e, controller: ctl.name }, 'controller crashed')));
   informers.start(abort.signal);
