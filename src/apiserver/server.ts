@@ -37,6 +37,9 @@ export interface ApiServerConfig {
   /** Service ClusterIP range. */
   serviceCidr?: string;
   bookmarkIntervalSeconds?: number;
+  /** Tolerations added to pods for not-ready / unreachable nodes (kube-apiserver --default-*-toleration-seconds). */
+  defaultNotReadyTolerationSeconds?: number;
+  defaultUnreachableTolerationSeconds?: number;
 }
 
 export interface RunningApiServer {
@@ -62,7 +65,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     strategyFor: strategyResolver(clock),
     admission: [
       namespaceLifecycle(() => deps),
-      defaultTolerationSeconds(),
+      defaultTolerationSeconds(cfg.defaultNotReadyTolerationSeconds, cfg.defaultUnreachableTolerationSeconds),
       serviceAllocation(() => deps, serviceCidr),
     ],
     clock,

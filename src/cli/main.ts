@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { helpText, parseFlags, FlagError, type CommandSpec, type ParsedFlags } from './flags.js';
 import { defaultDataDir, kubeconfigPath } from './data-dir.js';
 import { serverCommand } from './server-spec.js';
+import { simCommand } from './sim-spec.js';
 import { K8TS_VERSION, KUBE_VERSION } from '../apiserver/handlers/misc.js';
 
 const kubeconfigCommand: CommandSpec = {
@@ -24,6 +25,7 @@ interface Command { spec: CommandSpec; run(f: ParsedFlags): Promise<number> }
 const commands: Record<string, Command> = {
   // Commands load their implementation on use, so `k8ts --help` does not load the API server.
   server: { spec: serverCommand, run: async (f) => (await import('./server.js')).runServer(f) },
+  sim: { spec: simCommand, run: async (f) => (await import('./sim.js')).runSim(f) },
   kubeconfig: {
     spec: kubeconfigCommand,
     run: async (f) => {

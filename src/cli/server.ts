@@ -11,6 +11,9 @@ import { openStore, startCompactor } from '../storage/index.js';
 import { ensureClusterPki, writeAdminKubeconfig, x509Authenticator } from '../apiserver/auth/index.js';
 import { DEFAULT_SERVICE_CIDR, startApiServer } from '../apiserver/server.js';
 import { firstServiceIP, parseCidr } from '../apiserver/admission/service-allocation.js';
+import { parseDuration, parseNonNegativeInt } from './durations.js';
+import { enabledControllers, type ControlPlaneConfig } from './control-plane.js';
+import { startControlPlaneThread } from './control-plane-thread.js';
 
 
 export interface ServerConfig {
@@ -21,6 +24,9 @@ export interface ServerConfig {
   serviceCidr: string;
   tlsSans: string[];
   logLevel: string;
+  controlPlane: ControlPlaneConfig;
+  defaultNotReadyTolerationSeconds: number;
+  defaultUnreachableTolerationSeconds: number;
 }
 
 export function serverConfig(f: ParsedFlags): Readonly<ServerConfig> {
@@ -35,7 +41,28 @@ export function serverConfig(f: ParsedFlags): Readonly<ServerConfig> {
     serviceCidr: f['service-cidr'] ?? DEFAULT_SERVICE_CIDR,
     tlsSans: (f['tls-san'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: f['log-level'] ?? 'info',
+    controlPlane: controlPlaneConfig(f),
+    defaultNotReadyTolerationSeconds: parseNonNegativeInt('default-not-ready-toleration-seconds', f['default-not-ready-toleration-seconds'] ?? '300'),
+    defaultUnreachableTolerationSeconds: parseNonNegativeInt('default-unreachable-toleration-seconds', f['default-unreachable-toleration-seconds'] ?? '300'),
   });
+}
+
+function controlPlaneConfig(f: ParsedFlags): ControlPlaneConfig {
+  const clusterCidr = f['cluster-cidr'] ?? '10.42.0.0/16';
+  try { parseCidr(clusterCidr); } catch { throw new FlagError(`--cluster-cidr: invalid CIDR "${clusterCidr}"`); }
+  const mask = parseNonNegativeInt('node-cidr-mask-size', f['node-cidr-mask-size'] ?? '24');
+  if (mask > 30 || mask < Number(clusterCidr.split('/')[1])) throw new FlagError(`--node-cidr-mask-size: ${mask} does not fit in --cluster-cidr ${clusterCidr}`);
+  const disabled = (f['disable-controllers'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  enabledControllers(disabled); // unknown names are a flag error now, not in the control plane thread
+  return {
+    scheduler: f['disable-scheduler'] !== 'true',
+    disabledControllers: disabled,
+    leaderElect: f['leader-elect'] !== 'false',
+    controllers: {
+      clusterCidr, nodeCidrMaskSize: mask,
+      nodeMonitorGracePeriodMs: parseDuration('node-monitor-grace-period', f['node-monitor-grace-period'] ?? '40s'),
+    },
+  };
 }
 
 export interface RunningServer { url: string; kubeconfig: string; stop(): Promise<void> }
@@ -52,7 +79,14 @@ export async function startServer(cfg: Readonly<ServerConfig>): Promise<RunningS
   const api = await startApiServer({
     store, log, bindAddress: cfg.bindAddress, port: cfg.port, authenticator: x509Authenticator(), serviceCidr: cfg.serviceCidr,
     tls: { keyPem: pki.serving.keyPem, certPem: pki.serving.certPem, caPem: pki.ca.certPem },
+    defaultNotReadyTolerationSeconds: cfg.defaultNotReadyTolerationSeconds,
+    defaultUnreachableTolerationSeconds: cfg.defaultUnreachableTolerationSeconds,
   });
+  const loopback = cfg.bindAddress === '0.0.0.0' || cfg.bindAddress === '::' ? '127.0.0.1' : cfg.bindAddress;
+  const controlPlane = startControlPlaneThread({
+    cfg: cfg.controlPlane, url: `https://${loopback.includes(':') ? `[${loopback}]` : loopback}:${api.port}`, logLevel: cfg.logLevel,
+    credentials: { caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem },
+  }, log);
   const kubeconfig = kubeconfigPath(cfg.dataDir);
   await writeAdminKubeconfig(kubeconfig, { server: api.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
   const datastore = store.name;
@@ -61,6 +95,7 @@ export async function startServer(cfg: Readonly<ServerConfig>): Promise<RunningS
     url: api.url,
     kubeconfig,
     stop: async () => {
+      await controlPlane.stop();
       await api.close();
       await compactor.stop();
       await store.close();

@@ -5,7 +5,7 @@ import type { AdmissionPlugin } from '../registry/context.js';
 
 interface Toleration { key?: string; operator?: string; effect?: string; tolerationSeconds?: number; value?: string }
 
-export function defaultTolerationSeconds(seconds = 300): AdmissionPlugin {
+export function defaultTolerationSeconds(notReadySeconds = 300, unreachableSeconds = 300): AdmissionPlugin {
   return {
     name: 'DefaultTolerationSeconds',
     async admit(req) {
@@ -14,7 +14,8 @@ export function defaultTolerationSeconds(seconds = 300): AdmissionPlugin {
       const tolerations = spec.tolerations ?? [];
       const covers = (key: string) => tolerations.some((t) =>
         (t.operator === 'Exists' && !t.key) || (t.key === key && (!t.effect || t.effect === 'NoExecute')));
-      for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+      const defaults: [string, number][] = [['node.kubernetes.io/not-ready', notReadySeconds], ['node.kubernetes.io/unreachable', unreachableSeconds]];
+      for (const [key, seconds] of defaults) {
         if (!covers(key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
       }
       spec.tolerations = tolerations;

@@ -111,22 +111,32 @@ export async function listObjects(deps: RegistryDeps, def: ResourceDef, namespac
   let remaining = 0;
   let lastKey = '';
   let readAt = revision;
+  // With a selector, few stored objects may match: each further fetch asks for twice as many as the
+  // last (as kube-apiserver does), so a sparse match costs a few queries, not one per object.
+  let fetch = q.limit;
   try {
-    for (;;) {
-      const want = q.limit > 0 ? q.limit - items.length : 0;
+    outer: for (;;) {
+      const found = items.length + raw.length;
+      const want = q.limit > 0 ? (filtered ? Math.min(Math.max(q.limit - found, fetch), 10_000) : q.limit - found) : 0;
       const page = await deps.store.list(prefix, { revision: readAt, limit: want, ...(startAfter ? { startAfter } : {}) });
       readAt = page.revision;
-      for (const kv of page.items) {
+      for (let i = 0; i < page.items.length; i++) {
+        const kv = page.items[i]!;
         lastKey = kv.key;
         if (q.raw && !filtered) { raw.push(jsonFromStorage(def, kv)); continue; }
         const obj = decodeFromStorage(def, kv);
         if (filtered && !q.filter.matches(obj)) continue;
         if (q.raw) raw.push(Buffer.from(JSON.stringify(obj))); else items.push(obj);
+        if (q.limit > 0 && items.length + raw.length >= q.limit && (i < page.items.length - 1 || page.more)) {
+          more = true;
+          break outer;
+        }
       }
       more = page.more;
       remaining = page.remaining;
       if (!more || (q.limit > 0 && items.length + raw.length >= q.limit)) break;
       startAfter = lastKey;
+      fetch *= 2;
     }
   } catch (e) {
     if (e instanceof RevisionCompactedError) {

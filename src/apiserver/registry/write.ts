@@ -3,7 +3,7 @@
 import type { ResourceDef } from '../../api/types.js';
 import type { KubeObject } from '../../machinery/object.js';
 import {
-  alreadyExists, badRequest, invalid, notFound, staleConflict, type FieldError,
+  alreadyExists, badRequest, conflict, invalid, notFound, staleConflict, type FieldError,
 } from '../../machinery/errors.js';
 import { KeyExistsError, KeyNotFoundError, RevisionConflictError, type KeyValue } from '../../storage/types.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/strategies/index.js';
@@ -119,11 +119,23 @@ async function writeUpdate(
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
   dmeta.name = name;
+  const uid = current.metadata?.uid;
+  if (dmeta.uid && uid && dmeta.uid !== uid) {
+    // The object was replaced by another of the same name (kube: a UID precondition).
+    throw conflict(gr(def), name, `Precondition failed: UID in precondition: ${dmeta.uid}, UID in object meta: ${uid}`);
+  }
   let next: KubeObject;
   if (mode === 'status') {
     // Only status moves; everything else stays as stored (StatusStrategy.PrepareForUpdate).
     next = clone(current);
     if (desired.status === undefined) delete next.status; else next.status = desired.status;
+    if (!def.crd) {
+      // Built-in status strategies reset only the spec: labels and annotations written through
+      // status stay (the deployment controller records revisions that way), except a Deployment's labels.
+      const nmeta = (next.metadata ??= {});
+      if (dmeta.annotations !== undefined) nmeta.annotations = dmeta.annotations; else delete nmeta.annotations;
+      if (def.kind !== 'Deployment') { if (dmeta.labels !== undefined) nmeta.labels = dmeta.labels; else delete nmeta.labels; }
+    }
   } else if (mode === 'system') {
     next = desired;
     keepSystemMeta(next, current);
