@@ -6,6 +6,8 @@ import { jobController, ttlAfterFinishedController } from './job/index.js';
 import { cronJobController } from './cronjob/index.js';
 import { replicaSetController } from './replicaset/index.js';
 import { deploymentController } from './deployment/index.js';
+import { statefulSetController } from './statefulset/index.js';
+import { daemonSetController } from './daemonset/index.js';
 import { garbageCollectorController } from './garbagecollector/index.js';
 import { namespaceController } from './namespace/index.js';
 import { endpointsController } from './endpoints/index.js';
@@ -19,6 +21,8 @@ export * from './runtime/index.js';
 export const CONTROLLERS: Readonly<Record<string, ControllerFactory>> = Object.freeze({
   deployment: deploymentController,
   replicaset: replicaSetController,
+  statefulset: statefulSetController,
+  daemonset: daemonSetController,
   garbagecollector: garbageCollectorController,
   namespace: namespaceController,
   endpoints: endpointsController,

@@ -8,7 +8,7 @@ import type { KubeObject } from '../../machinery/object.js';
 import type { Obj } from './common.js';
 import {
   bumpGeneration, child, deepEqual, defineStrategy, immutable, intOrPercentErrors, intOrPercentIsZero, items,
-  keepStatus, labelsErrors, nonNegative, oneOf, rec, resetStatus, selectorErrors, selectorIsEmpty, selectorMatches, setDefault, strMap,
+  annotationsErrors, keepStatus, labelsErrors, nonNegative, oneOf, rec, resetStatus, selectorErrors, selectorIsEmpty, selectorMatches, setDefault, strMap,
 } from './common.js';
 import { defaultTemplate } from './pod-defaults.js';
 import { validatePodTemplateSpec } from './pod-validation.js';
@@ -19,7 +19,7 @@ export const SELECTOR_MISMATCH = '`selector` does not match template `labels`';
  * Selector present, not empty, matching the template's labels; template valid with restartPolicy
  * Always (ValidatePodTemplateSpecForReplicaSet and the spec checks each workload repeats).
  */
-export function selectorAndTemplateErrors(spec: Obj, kindWord: string, path = 'spec'): FieldError[] {
+export function selectorAndTemplateErrors(spec: Obj, kindWord: string, path = 'spec', checkPodSpec = true): FieldError[] {
   const errs: FieldError[] = [];
   const selector = rec(spec.selector);
   if (!selector) errs.push(field.required(`${path}.selector`, ''));
@@ -33,7 +33,13 @@ export function selectorAndTemplateErrors(spec: Obj, kindWord: string, path = 's
   if (selector && !selectorIsEmpty(selector) && !selectorMatches(selector, labels)) {
     errs.push(field.invalid(`${path}.template.metadata.labels`, labels, SELECTOR_MISMATCH));
   }
-  errs.push(...validatePodTemplateSpec(template, `${path}.template`));
+  if (checkPodSpec) errs.push(...validatePodTemplateSpec(template, `${path}.template`));
+  else {
+    // ValidatePodTemplateSpecForStatefulSet: labels and annotations only; the pod spec is checked when
+    // pods are created (its volumeMounts may name volumeClaimTemplates, which are not pod volumes).
+    const meta = rec(template.metadata) ?? {};
+    errs.push(...labelsErrors(meta.labels, `${path}.template.metadata.labels`), ...annotationsErrors(meta.annotations, `${path}.template.metadata.annotations`));
+  }
   const podSpec = rec(template.spec) ?? {};
   if (podSpec.restartPolicy !== undefined && podSpec.restartPolicy !== 'Always') {
     errs.push(field.notSupported(`${path}.template.spec.restartPolicy`, podSpec.restartPolicy, ['Always']));
@@ -154,7 +160,7 @@ function defaultStatefulSet(spec: Obj): void {
 }
 
 function validateStatefulSetSpec(spec: Obj): FieldError[] {
-  const errs = [...nonNegative(spec.replicas, 'spec.replicas'), ...selectorAndTemplateErrors(spec, 'statefulset')];
+  const errs = [...nonNegative(spec.replicas, 'spec.replicas'), ...selectorAndTemplateErrors(spec, 'statefulset', 'spec', false)];
   errs.push(...oneOf(spec.podManagementPolicy, 'spec.podManagementPolicy', ['OrderedReady', 'Parallel']));
   const update = rec(spec.updateStrategy) ?? {};
   errs.push(...oneOf(update.type, 'spec.updateStrategy.type', ['RollingUpdate', 'OnDelete']));
