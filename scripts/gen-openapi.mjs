@@ -8,7 +8,7 @@
 //                       kubectl explain looks a kind up by)
 // Usage: node scripts/gen-openapi.mjs [--out-dir DIR]. Run by `npm run build` after tsc, so the patch
 // tags come from dist/src/api/openapi/patch-tags.js (or from the .ts source when run under tsx).
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -361,8 +361,14 @@ for (const r of resources.sort((a, b) => a.resource.localeCompare(b.resource))) 
 }
 
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'definitions.json'), JSON.stringify(definitions));
-writeFileSync(join(outDir, 'resources.json'), JSON.stringify(byGroupVersion));
+// Written whole, then renamed: tests regenerate these while other test processes read them.
+function writeAtomically(path, text) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+writeAtomically(join(outDir, 'definitions.json'), JSON.stringify(definitions));
+writeAtomically(join(outDir, 'resources.json'), JSON.stringify(byGroupVersion));
 console.log(`gen-openapi: ${Object.keys(definitions).length} definitions, ${resources.length} resources → ${outDir}`);
 
 /** The patch tag table: compiled by tsc, or the TypeScript source when a TS loader (tsx) is active. */
