@@ -27,7 +27,7 @@ export interface SchedulerOptions {
   backoffMaxMs?: number;
   /** Share of nodes to find feasible before scoring; 0 (default) adapts to cluster size, as kube. */
   percentageOfNodesToScore?: number;
-  /** Bindings sent concurrently (default 16: the client keeps 16 idle connections; more would open new ones). */
+  /** Bindings sent concurrently (default 64, the client's connection pool). */
   maxBindingsInFlight?: number;
   /** Where events go; by default a recorder reporting as the scheduler ('default-scheduler'). */
   events?: EventRecorder;
@@ -69,7 +69,7 @@ class Scheduler {
     this.#name = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
     this.#queue = new SchedulingQueue({ clock: ctx.clock, backoffInitialMs: opts.backoffInitialMs ?? 1000, backoffMaxMs: opts.backoffMaxMs ?? 10_000 });
     this.#framework = new Framework({ plugins: defaultPlugins, scoreWeights: defaultScoreWeights, percentageOfNodesToScore: opts.percentageOfNodesToScore ?? 0 });
-    this.#maxInFlight = opts.maxBindingsInFlight ?? 16;
+    this.#maxInFlight = opts.maxBindingsInFlight ?? 64;
     const recorder = opts.events ?? createEventRecorder(ctx.client, { component: this.#name }, { clock: ctx.clock, log: ctx.log });
     this.#events = rateLimitedRecorder(recorder, ctx.clock, opts.eventLimit ?? DEFAULT_EVENT_LIMIT);
     this.#report = { client: ctx.client, events: this.#events, clock: ctx.clock, log: ctx.log };
