@@ -9,3 +9,5 @@ export * from './patch/index.js';
 export * from './clock.js';
 export * from './deep-equal.js';
 export * from './versions.js';
+export * from './duration.js';
+export * from './taints.js';

@@ -2,7 +2,7 @@
 // requeued for their next start time; a Job's change wakes the CronJob that controls it.
 import { R, createWorkQueue, INDEX_CONTROLLER } from '../../client/index.js';
 import type { Job } from '../job/index.js';
-import { controllerOf, runWorkers, type Controller, type ControllerContext, type Result } from '../runtime/index.js';
+import { controllerOf, runWorkers, waitForSync, type Controller, type ControllerContext, type Result } from '../runtime/index.js';
 import { nextScheduleDelayMs, parseSchedule } from './schedule.js';
 import { cleanupFinishedJobs, MAX_REQUEUE_MS, syncCronJob, type CronJobDeps } from './sync.js';
 import { CRONJOB_KIND, type CronJob } from './types.js';
@@ -82,11 +82,7 @@ export function cronJobControllerWith(opts: { retryBaseMs?: number } = {}): (ctx
         if (r.error !== undefined) throw r.error;
       };
 
-      await Promise.race([
-        Promise.all([cronJobs.synced(), jobs.synced()]),
-        new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true })),
-      ]);
-      if (signal.aborted) return;
+      if (!await waitForSync(signal, cronJobs, jobs)) return;
       await runWorkers({ name: 'cronjob', queue, workers: ctx.config.workers ?? 5, reconcile, log, signal });
     },
   });

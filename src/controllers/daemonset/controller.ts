@@ -6,7 +6,7 @@ import { createWorkQueue, INDEX_NODE, R } from '../../client/index.js';
 import { deepEqual } from '../../machinery/deep-equal.js';
 import type { KubeObject } from '../../machinery/object.js';
 import { isPodReady } from '../replicaset/pods.js';
-import { controllerOf, runWorkers, type Controller, type ControllerContext, type ControllerFactory } from '../runtime/index.js';
+import { controllerOf, runWorkers, waitForSync, type Controller, type ControllerContext, type ControllerFactory } from '../runtime/index.js';
 import { ORPHANS_BY_NAMESPACE, orphansByNamespace, ownerLookup, routeUpdate, type ControllerRevision } from '../history/index.js';
 import { keyOf, type DaemonSetDeps } from './deps.js';
 import { nodeShouldRunDaemonPod } from './eligibility.js';
@@ -138,11 +138,7 @@ export function daemonSetControllerWith(opts: DaemonSetControllerOptions = {}): 
         enqueueAfter: (key, ms) => queue.addAfter(key, ms),
       };
 
-      await Promise.race([
-        Promise.all([daemonSets.synced(), revisions.synced(), pods.synced(), nodes.synced()]),
-        new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true })),
-      ]);
-      if (signal.aborted) return;
+      if (!await waitForSync(signal, daemonSets, revisions, pods, nodes)) return;
       await runWorkers({ name: 'daemonset', queue, workers: ctx.config.workers ?? 2, reconcile: (key) => syncDaemonSet(deps, key), log, signal });
     },
   });

@@ -5,7 +5,7 @@
 // scheduler, pinned to its node by a required node affinity on metadata.name.
 import { clone } from '../../machinery/deep-equal.js';
 import { compileNodeSelector, nodeSelectorMatches } from '../../scheduler/node-selector.js';
-import { findUntoleratedTaint } from '../../scheduler/tolerations.js';
+import { findUntoleratedTaint } from '../../machinery/taints.js';
 import type { Affinity, NodeSelector, Taint } from '../../scheduler/api-types.js';
 import type { DaemonSet, Node, Pod, PodSpec, Toleration } from './types.js';
 

@@ -5,8 +5,8 @@
 import { R, createWorkQueue } from '../../client/index.js';
 import { deepEqual } from '../../machinery/deep-equal.js';
 import type { OwnerReference } from '../../machinery/object.js';
-import { controllerOf, runWorkers, type Controller, type ControllerContext } from '../runtime/index.js';
-import { RS_KIND, keyOf, ownersSelecting, resolveOwner, waitForSync, type Pod, type ReplicaSet } from '../replicaset/index.js';
+import { controllerOf, runWorkers, waitForSync, type Controller, type ControllerContext } from '../runtime/index.js';
+import { RS_KIND, keyOf, ownersSelecting, resolveOwner, type Pod, type ReplicaSet } from '../replicaset/index.js';
 import { WrittenObjects } from './fresh.js';
 import type { DeploymentDeps } from './state.js';
 import { syncDeployment } from './sync.js';
@@ -103,7 +103,7 @@ export function deploymentControllerWith(opts: DeploymentControllerOptions = {})
         requeuePaddingMs: ctx.config.minReadyCheckMs ?? 1000,
       };
 
-      if (!await waitForSync([deployments, replicaSets, pods], signal)) return;
+      if (!await waitForSync(signal, deployments, replicaSets, pods)) return;
       await runWorkers({ name: 'deployment', queue, workers: ctx.config.workers ?? 5, reconcile: (key) => syncDeployment(deps, key), log, signal });
     },
   });

@@ -7,7 +7,7 @@ import { R, createWorkQueue, INDEX_NAMESPACE, objectKey } from '../../client/ind
 import type { Informer } from '../../client/types.js';
 import { isStatusError } from '../../machinery/errors.js';
 import { labelSelectorToString, matches, selectorFromLabelSelector } from '../../machinery/labels.js';
-import { runWorkers, type Controller, type ControllerContext, type Result } from '../runtime/index.js';
+import { runWorkers, waitForSync, type Controller, type ControllerContext, type Result } from '../runtime/index.js';
 import { DEFAULT_DISCOVERY_RESYNC_MS, discoverResources, groupKindKey, type DiscoveredResource } from '../garbagecollector/index.js';
 import type { Pod } from '../endpoints/index.js';
 import {
@@ -113,9 +113,7 @@ export function disruptionController(ctx: ControllerContext): Controller {
         }
       };
 
-      const stop = new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
-      await Promise.race([Promise.all([pdbs.synced(), pods.synced(), ...Object.values(workloads).map((i) => i.synced())]), stop]);
-      if (signal.aborted) return;
+      if (!await waitForSync(signal, pdbs, pods, ...Object.values(workloads))) return;
       await runWorkers({ name, queue, workers: ctx.config.workers ?? 2, reconcile, log, signal });
     },
   };

@@ -9,7 +9,7 @@ import { deepEqual } from '../../machinery/deep-equal.js';
 import { isStatusError } from '../../machinery/errors.js';
 import { matches, selectorFromSet } from '../../machinery/labels.js';
 import type { KubeObject } from '../../machinery/object.js';
-import { runWorkers, type Controller, type ControllerContext, type Result } from '../runtime/index.js';
+import { runWorkers, waitForSync, type Controller, type ControllerContext, type Result } from '../runtime/index.js';
 import {
   ANNOTATION_LAST_CHANGE_TRIGGER_TIME, LABEL_HEADLESS, enqueueServicesOnChange, isHeadless, type Pod, type Service,
 } from './pods.js';
@@ -111,9 +111,7 @@ export function endpointsController(ctx: ControllerContext): Controller {
         log.debug({ service: key }, 'endpoints updated');
       };
 
-      const stop = new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
-      await Promise.race([Promise.all([services.synced(), pods.synced(), endpoints.synced()]), stop]);
-      if (signal.aborted) return;
+      if (!await waitForSync(signal, services, pods, endpoints)) return;
       // Endpoints whose service went while we were not running (checkLeftoverEndpoints).
       for (const ep of endpoints.lister.list()) {
         if (ep.metadata?.annotations?.[LEADER_ANNOTATION] === undefined) queue.add(objectKey(ep));

@@ -11,7 +11,7 @@ import type { Informer } from '../../client/types.js';
 import { isStatusError } from '../../machinery/errors.js';
 import { matches, selectorFromSet } from '../../machinery/labels.js';
 import type { KubeObject } from '../../machinery/object.js';
-import { runWorkers, type Controller, type ControllerContext, type ControllerFactory, type Result } from '../runtime/index.js';
+import { runWorkers, waitForSync, type Controller, type ControllerContext, type ControllerFactory, type Result } from '../runtime/index.js';
 import { TriggerTimeTracker, enqueueServicesOnChange, type Pod, type Service } from '../endpoints/index.js';
 import { planSlices } from './reconciler.js';
 import { CONTROLLER_NAME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, LABEL_TOPOLOGY_ZONE, setTriggerTime, type EndpointSlice } from './slices.js';
@@ -166,9 +166,7 @@ export function endpointSliceControllerWith(o: EndpointSliceControllerOptions = 
           expectations.set(key, exp);
         };
 
-        const stop = new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
-        await Promise.race([Promise.all([services.synced(), pods.synced(), nodes.synced(), slices.synced()]), stop]);
-        if (signal.aborted) return;
+        if (!await waitForSync(signal, services, pods, nodes, slices)) return;
         await runWorkers({ name, queue, workers: ctx.config.workers ?? 5, reconcile, log, signal });
       },
     };

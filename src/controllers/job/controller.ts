@@ -3,7 +3,7 @@
 // orphan pods whose tracking finalizer must go because their Job is gone or finished.
 import { R, createWorkQueue, INDEX_CONTROLLER } from '../../client/index.js';
 import { isStatusError } from '../../machinery/errors.js';
-import { runWorkers, controllerOf, type Controller, type ControllerContext, type Result } from '../runtime/index.js';
+import { runWorkers, waitForSync, controllerOf, type Controller, type ControllerContext, type Result } from '../runtime/index.js';
 import { DEFAULT_POD_FAILURE_BACKOFF_MS, MAX_POD_FAILURE_BACKOFF_MS, type BackoffRecord } from './backoff.js';
 import { finishedType } from './conditions.js';
 import { JobExpectations } from './expectations.js';
@@ -194,11 +194,7 @@ export function jobControllerWith(opts: JobControllerOptions = {}): (ctx: Contro
         }
       };
 
-      await Promise.race([
-        Promise.all([jobs.synced(), pods.synced()]),
-        new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true })),
-      ]);
-      if (signal.aborted) return;
+      if (!await waitForSync(signal, jobs, pods)) return;
       const workers = ctx.config.workers ?? 5;
       await Promise.all([
         runWorkers({ name: 'job', queue, workers, reconcile, log, signal }),

@@ -4,7 +4,7 @@
 // delete carries its resourceVersion, so a Job whose TTL was just changed is not deleted.
 import { R, createWorkQueue } from '../../client/index.js';
 import { isStatusError } from '../../machinery/errors.js';
-import { runWorkers, type Controller, type ControllerContext, type Result } from '../runtime/index.js';
+import { runWorkers, waitForSync, type Controller, type ControllerContext, type Result } from '../runtime/index.js';
 import { finishTime, finishedType } from './conditions.js';
 import type { Job } from './types.js';
 
@@ -62,8 +62,7 @@ export function ttlAfterFinishedControllerWith(opts: { retryBaseMs?: number } = 
         }
       };
 
-      await Promise.race([jobs.synced(), new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }))]);
-      if (signal.aborted) return;
+      if (!await waitForSync(signal, jobs)) return;
       await runWorkers({ name: 'ttl-after-finished', queue, workers: ctx.config.workers ?? 5, reconcile, log, signal });
     },
   });

@@ -6,7 +6,7 @@
 import { R, createWorkQueue } from '../../client/index.js';
 import { isStatusError } from '../../machinery/errors.js';
 import type { KubeObject } from '../../machinery/object.js';
-import { runWorkers, type Controller, type ControllerContext, type ControllerFactory, type Result } from '../runtime/index.js';
+import { runWorkers, waitForSync, type Controller, type ControllerContext, type ControllerFactory, type Result } from '../runtime/index.js';
 import { updatedConditions, type NamespaceCondition } from './conditions.js';
 import { deleteAllContent } from './deleter.js';
 
@@ -80,8 +80,7 @@ export function namespaceControllerWith(o: NamespaceControllerOptions = {}): Con
           log.debug({ namespace: nsName }, 'namespace content removed; finalized');
         };
 
-        await Promise.race([namespaces.synced(), new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }))]);
-        if (signal.aborted) return;
+        if (!await waitForSync(signal, namespaces)) return;
         await runWorkers({ name, queue, workers: ctx.config.workers ?? 5, reconcile, log, signal });
       },
     };

@@ -5,7 +5,7 @@
 import { R, createWorkQueue } from '../../client/index.js';
 import type { KubeObject } from '../../machinery/object.js';
 import { isStatusError } from '../../machinery/errors.js';
-import { runWorkers, type Controller, type ControllerContext, type Result } from '../runtime/index.js';
+import { runWorkers, waitForSync, type Controller, type ControllerContext, type Result } from '../runtime/index.js';
 import { CidrSet, formatCidr, parseCidr, type Ipv4Cidr } from './cidr.js';
 
 export const DEFAULT_CLUSTER_CIDR = '10.42.0.0/16';
@@ -110,8 +110,7 @@ export function nodeIpamController(ctx: ControllerContext): Controller {
       };
 
       // Nothing is allocated before the cache holds every node (their CIDRs are occupied by then).
-      await Promise.race([nodes.synced(), new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }))]);
-      if (signal.aborted) return;
+      if (!await waitForSync(signal, nodes)) return;
       log.debug({ allocated: set.allocated, capacity: set.capacity }, 'node IPAM ready');
       await runWorkers({ name, queue, workers: ctx.config.workers ?? 1, reconcile, log, signal });
     },

@@ -11,7 +11,7 @@ import { R, createWorkQueue, INDEX_NODE, objectKey } from '../../client/index.js
 import type { Informer } from '../../client/types.js';
 import { rfc3339 } from '../../machinery/object.js';
 import { isStatusError } from '../../machinery/errors.js';
-import { runWorkers, type Controller, type ControllerContext } from '../runtime/index.js';
+import { runWorkers, waitForSync, type Controller, type ControllerContext } from '../runtime/index.js';
 import { HeartbeatTracker, readyStatus, reconcileTaints, silentNodeConditions, KUBELET_CONDITIONS, conditionOf } from './node-health.js';
 import { TaintEviction } from './taint-eviction.js';
 import { NODE_LEASE_NAMESPACE, type Lease, type Node, type Pod } from './types.js';
@@ -127,11 +127,7 @@ export function nodeLifecycleController(ctx: ControllerContext): Controller {
         }
       };
 
-      await Promise.race([
-        Promise.all([nodes.synced(), leases.synced(), pods.synced()]),
-        new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true })),
-      ]);
-      if (signal.aborted) return;
+      if (!await waitForSync(signal, nodes, leases, pods)) return;
       const monitorLoop = (async () => {
         while (!signal.aborted) {
           monitor();

@@ -12,7 +12,7 @@ import { R, objectKey } from '../../client/index.js';
 import type { Informer } from '../../client/types.js';
 import { isStatusError } from '../../machinery/errors.js';
 import { rfc3339 } from '../../machinery/object.js';
-import type { Controller, ControllerContext, ControllerFactory } from '../runtime/index.js';
+import { waitForSync, type Controller, type ControllerContext, type ControllerFactory } from '../runtime/index.js';
 import { readyStatus } from './node-health.js';
 import { TAINT_OUT_OF_SERVICE, type Node, type Pod } from './types.js';
 
@@ -115,10 +115,7 @@ export function podGcControllerWith(o: PodGcOptions = {}): ControllerFactory {
           await gcTerminated(all);
         };
 
-        await Promise.race([
-          Promise.all([pods.synced(), nodes.synced()]),
-          new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true })),
-        ]);
+        await waitForSync(signal, pods, nodes);
         while (!signal.aborted) {
           try { await gc(); } catch (e) { if (!signal.aborted) log.warn({ err: e }, 'pod GC pass failed'); }
           await ctx.clock.sleep(period, signal).catch(() => undefined);

@@ -1,16 +1,9 @@
-// Taint/toleration matching (k8s.io/api/core/v1/toleration.go ToleratesTaint, and the taint
-// manager's getMinTolerationTime). Pure functions.
+// The taint manager's view of tolerations (v1helper.GetMatchingTolerations, getMinTolerationTime);
+// the matching rule is machinery's. Pure functions.
 import type { Taint, Toleration } from './types.js';
+import { toleratesTaint } from '../../machinery/taints.js';
 
-/** Whether `t` tolerates `taint`: same effect (or any), same key (or any with Exists), and the value for Equal. */
-export function toleratesTaint(t: Readonly<Toleration>, taint: Readonly<Taint>): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  const op = t.operator || 'Equal';
-  if (op === 'Exists') return true;
-  if (op === 'Equal') return (t.value ?? '') === (taint.value ?? '');
-  return false;
-}
+export { toleratesTaint };
 
 /**
  * The tolerations that tolerate every taint, or undefined when some taint is not tolerated

@@ -4,13 +4,13 @@
 import { R, createWorkQueue } from '../../client/index.js';
 import { deepEqual } from '../../machinery/deep-equal.js';
 import type { OwnerReference } from '../../machinery/object.js';
-import { controllerOf, runWorkers, type Controller, type ControllerContext } from '../runtime/index.js';
+import { controllerOf, runWorkers, waitForSync, type Controller, type ControllerContext } from '../runtime/index.js';
 import type { ReplicaSetDeps } from './deps.js';
 import { ControllerExpectations, EXPECTATIONS_TTL_MS } from './expectations.js';
 import { isPodReady, podKey } from './pods.js';
 import { syncReplicaSet } from './sync.js';
 import { RS_KIND, type Pod, type ReplicaSet } from './types.js';
-import { keyOf, ownersSelecting, resolveOwner, waitForSync } from './wiring.js';
+import { keyOf, ownersSelecting, resolveOwner } from './wiring.js';
 
 export interface ReplicaSetControllerOptions {
   /** Most pods created or deleted per sync (kube --replicaset burstReplicas: 500). */
@@ -111,7 +111,7 @@ export function replicaSetControllerWith(opts: ReplicaSetControllerOptions = {})
         expectations, burstReplicas: opts.burstReplicas ?? 500, availabilityPaddingMs: padding,
       };
 
-      if (!await waitForSync([replicaSets, pods], signal)) return;
+      if (!await waitForSync(signal, replicaSets, pods)) return;
       await runWorkers({ name: 'replicaset', queue, workers: ctx.config.workers ?? 5, reconcile: (key) => syncReplicaSet(deps, key), log, signal });
     },
   });

@@ -26,11 +26,3 @@ export function ownersSelecting<T extends Selecting>(lister: Lister<T>, namespac
   });
 }
 
-/** Resolves true once every informer has synced, false if the signal aborts first. */
-export async function waitForSync(informers: readonly Informer<KubeObject>[], signal: AbortSignal): Promise<boolean> {
-  await Promise.race([
-    Promise.all(informers.map((i) => i.synced())),
-    new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true })),
-  ]);
-  return !signal.aborted;
-}

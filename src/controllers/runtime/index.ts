@@ -2,3 +2,4 @@
 export * from './types.js';
 export { runWorkers, type WorkersOptions } from './workers.js';
 export { controllerOf, newControllerRef } from './owners.js';
+export { waitForSync } from './sync.js';

@@ -4,7 +4,7 @@
 import { R, createWorkQueue } from '../../client/index.js';
 import { isStatusError } from '../../machinery/errors.js';
 import type { KubeObject } from '../../machinery/object.js';
-import { runWorkers, type Controller, type ControllerContext, type Result } from '../runtime/index.js';
+import { runWorkers, waitForSync, type Controller, type ControllerContext, type Result } from '../runtime/index.js';
 
 /** The accounts ensured in every namespace (kube: --service-account-names defaults to just this). */
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
@@ -40,9 +40,7 @@ export function serviceAccountController(ctx: ControllerContext): Controller {
         }
       };
 
-      const stop = new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
-      await Promise.race([Promise.all([namespaces.synced(), accounts.synced()]), stop]);
-      if (signal.aborted) return;
+      if (!await waitForSync(signal, namespaces, accounts)) return;
       await runWorkers({ name, queue, workers: ctx.config.workers ?? 2, reconcile, log, signal });
     },
   };

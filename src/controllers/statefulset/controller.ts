@@ -4,7 +4,7 @@
 import { createWorkQueue, R } from '../../client/index.js';
 import type { KubeObject } from '../../machinery/object.js';
 import { isPodReady } from '../replicaset/pods.js';
-import { controllerOf, runWorkers, type Controller, type ControllerContext, type ControllerFactory } from '../runtime/index.js';
+import { controllerOf, runWorkers, waitForSync, type Controller, type ControllerContext, type ControllerFactory } from '../runtime/index.js';
 import { ORPHANS_BY_NAMESPACE, orphansByNamespace, ownerLookup, routeUpdate, type ControllerRevision } from '../history/index.js';
 import { syncStatefulSet, type SyncDeps } from './sync.js';
 import { STS_KIND, type PersistentVolumeClaim, type Pod, type StatefulSet } from './types.js';
@@ -74,11 +74,7 @@ export function statefulSetControllerWith(opts: StatefulSetControllerOptions = {
         availabilityPaddingMs: padding,
       };
 
-      await Promise.race([
-        Promise.all([sets.synced(), pods.synced(), claims.synced(), revisions.synced()]),
-        new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true })),
-      ]);
-      if (signal.aborted) return;
+      if (!await waitForSync(signal, sets, pods, claims, revisions)) return;
       await runWorkers({ name: 'statefulset', queue, workers: ctx.config.workers ?? 5, reconcile: (key) => syncStatefulSet(deps, key), log, signal });
     },
   });
