@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import { repoRoot } from '../../test/helpers/cluster.js';
 import { call, startServerProcess } from '../../test/helpers/server-process.js';
@@ -38,6 +39,23 @@ try {
   await sleep(25_000);
   sample(`${nodes} nodes after 25s of heartbeats`);
 
+  // Pods seen Running, counted from one watch filtered on the server (a LIST per poll would scan every pod).
+  const running = new Set<string>();
+  const watch = request(new URL('/api/v1/pods?watch=1&fieldSelector=status.phase%3DRunning', server.url), { agent: server.agent }, (res) => {
+    let buf = '';
+    res.on('data', (c: Buffer) => {
+      buf += c.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        const m = /"name":"([^"]+)"/.exec(line);
+        if (m && line.startsWith('{"type":"ADDED"')) running.add(m[1]!);
+      }
+    });
+  });
+  watch.end();
+
   const t1 = Date.now();
   let next = 0;
   const worker = async () => {
@@ -48,13 +66,17 @@ try {
       if (r.status !== 201) throw new Error(`create p-${i}: ${r.status} ${r.body.slice(0, 200)}`);
     }
   };
-  await Promise.all(Array.from({ length: 32 }, worker));
-  sample(`${pods} pods created (${((Date.now() - t1) / 1000).toFixed(1)}s)`);
-  for (;;) {
-    await sleep(2000);
-    const r = await call(server, 'GET', '/api/v1/pods?fieldSelector=status.phase%3DPending&limit=1');
-    const j = JSON.parse(r.body) as { items: unknown[] };
-    if (j.items.length === 0) break;
+  const progress = setInterval(() => console.log(`  ${((Date.now() - t1) / 1000).toFixed(0).padStart(5)}s: ${next} created, ${running.size} Running`), 10_000);
+  try {
+    await Promise.all(Array.from({ length: 32 }, worker));
+    sample(`${pods} pods created (${((Date.now() - t1) / 1000).toFixed(1)}s)`);
+    while (running.size < pods) {
+      if (sim.exitCode !== null) throw new Error(`sim exited: ${simLog.slice(-2000)}`);
+      await sleep(500);
+    }
+  } finally {
+    clearInterval(progress);
+    watch.destroy();
   }
   sample(`${pods} pods Running (${((Date.now() - t1) / 1000).toFixed(1)}s after first create)`);
   await sleep(15_000);
