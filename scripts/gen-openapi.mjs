@@ -22,7 +22,7 @@ const SERVED = [
   ['', 'v1'], ['apps', 'v1'], ['batch', 'v1'], ['autoscaling', 'v1'], ['autoscaling', 'v2'],
   ['coordination.k8s.io', 'v1'], ['events.k8s.io', 'v1'], ['discovery.k8s.io', 'v1'],
   ['networking.k8s.io', 'v1'], ['policy', 'v1'], ['rbac.authorization.k8s.io', 'v1'],
-  ['storage.k8s.io', 'v1'], ['apiextensions.k8s.io', 'v1'],
+  ['storage.k8s.io', 'v1'], ['apiextensions.k8s.io', 'v1'], ['certificates.k8s.io', 'v1'],
 ];
 
 /** Group → package prefix of Kubernetes' definition names. */
@@ -32,7 +32,8 @@ const PACKAGE = {
   'discovery.k8s.io': 'io.k8s.api.discovery', 'networking.k8s.io': 'io.k8s.api.networking', policy: 'io.k8s.api.policy',
   'rbac.authorization.k8s.io': 'io.k8s.api.rbac', 'storage.k8s.io': 'io.k8s.api.storage',
   'apiextensions.k8s.io': 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions',
-  'authentication.k8s.io': 'io.k8s.api.authentication', meta: 'io.k8s.apimachinery.pkg.apis.meta',
+  'authentication.k8s.io': 'io.k8s.api.authentication', 'certificates.k8s.io': 'io.k8s.api.certificates',
+  meta: 'io.k8s.apimachinery.pkg.apis.meta',
 };
 
 /** client-node disambiguates clashing class names with a group prefix (CoreV1Event, EventsV1Event). */

@@ -2,13 +2,17 @@
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { serveUpgrades } from '../streaming/index.js';
 import type { Logger } from 'pino';
 import type { Store } from '../storage/types.js';
 import type { ResourceDef } from '../api/types.js';
 import { pathNotFound, StatusError, unauthorized } from '../machinery/errors.js';
 import { realClock, type Clock } from '../machinery/clock.js';
 import { ResourceRegistry, tableFor } from '../api/resources/index.js';
-import type { Authenticator, UserInfo } from './auth/index.js';
+import { unionAuthenticator, type Authenticator, type UserInfo } from './auth/index.js';
+import { bootstrapTokenAuthenticator } from './auth/bootstrap-token.js';
+import { anonymousMayRequest, bootstrapperForbidden } from './auth/limited-access.js';
+import { handleCsrRequest } from './handlers/csr.js';
 import { parseRequestInfo } from './http/request-info.js';
 import { writeStatus } from './http/respond.js';
 import { Discovery } from './discovery/discovery.js';
@@ -37,6 +41,8 @@ export interface ApiServerConfig {
   /** Service ClusterIP range. */
   serviceCidr?: string;
   bookmarkIntervalSeconds?: number;
+  /** The API server's client certificate for kubelets (kube-apiserver --kubelet-client-certificate/-key). */
+  kubeletClient?: { certPem: string; keyPem: string };
   /** Tolerations added to pods for not-ready / unreachable nodes (kube-apiserver --default-*-toleration-seconds). */
   defaultNotReadyTolerationSeconds?: number;
   defaultUnreachableTolerationSeconds?: number;
@@ -82,44 +88,51 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
 
   const ctx: HandlerContext = {
     deps, log, tableFor: (def: ResourceDef) => crds?.tableFor(def) ?? tableFor(def), bookmarkIntervalSeconds: cfg.bookmarkIntervalSeconds ?? 60,
+    kubeletClient: { caPem: cfg.tls.caPem, ...(cfg.kubeletClient ?? {}) },
   };
   const health: HealthCheck[] = [
     { name: 'ping', check: async () => undefined },
     { name: 'etcd', check: async () => { await cfg.store.currentRevision(); } },
   ];
 
+  // Client certificates first, then bootstrap tokens read from the store (kube-apiserver's order).
+  const authenticator = unionAuthenticator([cfg.authenticator, bootstrapTokenAuthenticator({ store: cfg.store, clock })]);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'https://k8ts');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     let user: UserInfo | undefined;
+    let rejected = false;
     try {
-      user = await cfg.authenticator.authenticate(req);
+      user = await authenticator.authenticate(req);
     } catch (e) {
       if (!(e instanceof StatusError)) throw e;
       if (!PUBLIC_PATHS.has(path)) throw unauthorized();
+      rejected = true;
     }
-    if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
+    // Without credentials only the public paths and GET of kube-public/cluster-info (limited-access.ts).
+    if (!user && !PUBLIC_PATHS.has(path) && (rejected || !anonymousMayRequest(parseRequestInfo(req.method ?? 'GET', path, url.searchParams)))) {
+      throw unauthorized();
+    }
     if (path === '/version') return serveVersion(res);
     if (path === '/healthz' || path === '/livez' || path === '/readyz') return serveHealth(res, health, url.searchParams.has('verbose'));
     if (path.startsWith('/openapi/')) return serveOpenApi(req, res, path);
     const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
+    const denied = user ? bootstrapperForbidden(user, info) : undefined;
+    if (denied) throw denied;
     if (!info.isResource) {
       if (discovery.serve(req, res, path)) return;
       throw pathNotFound(path === '/' ? 'the server could not find the requested resource' : `the server could not find the requested resource`);
     }
     const def = registry.get(info.group, info.version, info.resource);
     if (!def) throw pathNotFound();
+    if (await handleCsrRequest(ctx, req, res, info, def, url.searchParams, user)) return;
     await handleResource(ctx, req, res, info, def, url.searchParams);
     if (def.group === 'apiextensions.k8s.io' && info.verb !== 'get' && info.verb !== 'list' && info.verb !== 'watch') {
       await crds?.resync();
     }
   };
 
-  const server = https.createServer({
-    key: cfg.tls.keyPem, cert: cfg.tls.certPem, ca: cfg.tls.caPem,
-    requestCert: true, rejectUnauthorized: false,
-    keepAliveTimeout: 75_000,
-  }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const started = process.hrtime.bigint();
     handle(req, res).catch((e: unknown) => {
       const status = writeStatus(res, e);
@@ -129,7 +142,15 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
         log.debug({ method: req.method, url: req.url, code: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
       }
     });
-  });
+  };
+  const server = https.createServer({
+    key: cfg.tls.keyPem, cert: cfg.tls.certPem, ca: cfg.tls.caPem,
+    requestCert: true, rejectUnauthorized: false,
+    keepAliveTimeout: 75_000,
+  }, onRequest);
+  // exec/attach/portforward (and anything else asking to switch protocols) go through the same
+  // handler: a response object over the socket answers errors; a kubelet stream takes the socket.
+  const upgrades = serveUpgrades(server, onRequest);
   server.headersTimeout = 60_000;
   server.requestTimeout = 0; // watches are long-lived
   await new Promise<void>((resolve, reject) => {
@@ -149,6 +170,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        upgrades.destroyAll();
       });
     },
   };

@@ -4,6 +4,10 @@ import { helpText, parseFlags, FlagError, type CommandSpec, type ParsedFlags } f
 import { defaultDataDir, kubeconfigPath } from './data-dir.js';
 import { serverCommand } from './server-spec.js';
 import { simCommand } from './sim-spec.js';
+import { agentCommand } from './agent-spec.js';
+import { downCommand, upCommand } from './up-spec.js';
+import { tokenCommand } from './token-spec.js';
+import { kubectlCommand, runKubectl } from './kubectl.js';
 import { K8TS_VERSION, KUBE_VERSION } from '../apiserver/handlers/misc.js';
 
 const kubeconfigCommand: CommandSpec = {
@@ -20,12 +24,22 @@ const versionCommand: CommandSpec = {
   flags: [],
 };
 
-interface Command { spec: CommandSpec; run(f: ParsedFlags): Promise<number> }
+interface Command {
+  spec: CommandSpec;
+  run(f: ParsedFlags): Promise<number>;
+  /** Commands that take their arguments unparsed (k8ts kubectl passes everything on). */
+  raw?(argv: readonly string[]): Promise<number>;
+}
 
 const commands: Record<string, Command> = {
   // Commands load their implementation on use, so `k8ts --help` does not load the API server.
   server: { spec: serverCommand, run: async (f) => (await import('./server.js')).runServer(f) },
   sim: { spec: simCommand, run: async (f) => (await import('./sim.js')).runSim(f) },
+  agent: { spec: agentCommand, run: async (f) => (await import('./agent.js')).runAgent(f) },
+  up: { spec: upCommand, run: async (f) => (await import('./up.js')).runUp(f) },
+  down: { spec: downCommand, run: async (f) => (await import('./up.js')).runDown(f) },
+  token: { spec: tokenCommand, run: async (f) => (await import('./token.js')).runToken(f) },
+  kubectl: { spec: kubectlCommand, run: async () => 1, raw: (argv) => runKubectl(argv) },
   kubeconfig: {
     spec: kubeconfigCommand,
     run: async (f) => {
@@ -60,6 +74,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') { process.stdout.write(usage()); return name ? 0 : 1; }
   const cmd = commands[name];
   if (!cmd) { process.stderr.write(`k8ts: unknown command "${name}"\n\n${usage()}`); return 1; }
+  if (cmd.raw) return cmd.raw(rest);
   if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(helpText(cmd.spec)); return 0; }
   try {
     return await cmd.run(parseFlags(cmd.spec, rest));

@@ -8,7 +8,7 @@ import { FlagError } from './flags.js';
 import { defaultDataDir, kubeconfigPath } from './data-dir.js';
 import { createLogger } from './logger.js';
 import { openStore, startCompactor } from '../storage/index.js';
-import { ensureClusterPki, writeAdminKubeconfig, x509Authenticator } from '../apiserver/auth/index.js';
+import { ensureClusterPki, issueClientCert, writeAdminKubeconfig, x509Authenticator } from '../apiserver/auth/index.js';
 import { DEFAULT_SERVICE_CIDR, startApiServer } from '../apiserver/server.js';
 import { firstServiceIP, parseCidr } from '../apiserver/admission/service-allocation.js';
 import { parseDuration, parseNonNegativeInt } from './durations.js';
@@ -76,15 +76,19 @@ export async function startServer(cfg: Readonly<ServerConfig>): Promise<RunningS
   const pki = await ensureClusterPki(cfg.dataDir, { hostnames: ['localhost', hostname(), 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', ...cfg.tlsSans], ips });
   const store = await openStore(cfg.datastoreEndpoint, { dataDir: cfg.dataDir });
   const compactor = startCompactor(store, { intervalMs: 5 * 60_000, keepRevisions: 10_000, onError: (e) => log.warn({ err: e }, 'compaction failed') });
+  // The API server's client certificate for kubelets (kubeadm's apiserver-kubelet-client), fresh at each start.
+  const kubeletClient = await issueClientCert({ ca: pki.ca }, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] });
   const api = await startApiServer({
-    store, log, bindAddress: cfg.bindAddress, port: cfg.port, authenticator: x509Authenticator(), serviceCidr: cfg.serviceCidr,
+    store, log, bindAddress: cfg.bindAddress, port: cfg.port, authenticator: x509Authenticator(), serviceCidr: cfg.serviceCidr, kubeletClient,
     tls: { keyPem: pki.serving.keyPem, certPem: pki.serving.certPem, caPem: pki.ca.certPem },
     defaultNotReadyTolerationSeconds: cfg.defaultNotReadyTolerationSeconds,
     defaultUnreachableTolerationSeconds: cfg.defaultUnreachableTolerationSeconds,
   });
   const loopback = cfg.bindAddress === '0.0.0.0' || cfg.bindAddress === '::' ? '127.0.0.1' : cfg.bindAddress;
+  // The CA signs approved CSRs (csrsigning) and is published in kube-public/cluster-info (bootstrapsigner).
+  const controllers = { ...cfg.controlPlane.controllers, clusterSigningCertFile: pki.ca.certPath, clusterSigningKeyFile: pki.ca.keyPath, clusterInfoServer: api.url };
   const controlPlane = startControlPlaneThread({
-    cfg: cfg.controlPlane, url: `https://${loopback.includes(':') ? `[${loopback}]` : loopback}:${api.port}`, logLevel: cfg.logLevel,
+    cfg: { ...cfg.controlPlane, controllers }, url: `https://${loopback.includes(':') ? `[${loopback}]` : loopback}:${api.port}`, logLevel: cfg.logLevel,
     credentials: { caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem },
   }, log);
   const kubeconfig = kubeconfigPath(cfg.dataDir);

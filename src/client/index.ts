@@ -1,7 +1,7 @@
 // The client library: every k8ts component reaches the API through this (DESIGN.md principle 1).
 export * from './types.js';
 export { createClient } from './http-client.js';
-export { loadKubeconfig, type ClientConfig } from './kubeconfig.js';
+export { loadKubeconfig, parseKubeconfig, renderKubeconfig, type ClientConfig, type KubeconfigSpec } from './kubeconfig.js';
 export { R, refForKind, apiVersionOf, resourcePath } from './resources.js';
 export { createInformerFactory, SharedInformer, type InformerFactoryOptions } from './informer.js';
 export { INDEX_NAMESPACE, INDEX_OWNER, INDEX_CONTROLLER, INDEX_NODE, deepFreeze } from './cache.js';

@@ -29,8 +29,14 @@ function material(base: string, data: string | undefined, file: string | undefin
 }
 
 export function loadKubeconfig(path: string, context?: string): ClientConfig {
-  const doc = parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  const base = dirname(path);
+  return parseKubeconfig(readFileSync(path, 'utf8'), { baseDir: dirname(path), ...(context ? { context } : {}) });
+}
+
+/** A kubeconfig's text → ClientConfig; relative file paths in it resolve against `baseDir`. */
+export function parseKubeconfig(text: string, o: { baseDir?: string; context?: string } = {}): ClientConfig {
+  const context = o.context;
+  const doc = parse(text) as Record<string, unknown>;
+  const base = o.baseDir ?? process.cwd();
   const ctxName = context ?? (doc['current-context'] as string | undefined);
   if (!ctxName) throw new Error('kubeconfig: no current-context');
   const ctx = pick(doc.contexts as Named<unknown>[], ctxName, 'context');
@@ -48,3 +54,5 @@ export function loadKubeconfig(path: string, context?: string): ClientConfig {
   if (token) cfg.token = token;
   return cfg;
 }
+
+export { renderKubeconfig, type KubeconfigSpec } from '../machinery/kubeconfig.js';

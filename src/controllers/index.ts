@@ -14,6 +14,8 @@ import { endpointsController } from './endpoints/index.js';
 import { endpointSliceController } from './endpointslice/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 import { disruptionController } from './disruption/index.js';
+import { csrApprovingController, csrSigningController } from './certificates/index.js';
+import { bootstrapSignerController, tokenCleanerController } from './bootstrap/index.js';
 
 export { startManager, type ManagerOptions, type RunningManager } from './manager.js';
 export * from './runtime/index.js';
@@ -35,4 +37,8 @@ export const CONTROLLERS: Readonly<Record<string, ControllerFactory>> = Object.f
   nodeipam: nodeIpamController,
   nodelifecycle: nodeLifecycleController,
   podgc: podGcController,
+  csrapproving: csrApprovingController,
+  csrsigning: csrSigningController,
+  bootstrapsigner: bootstrapSignerController,
+  tokencleaner: tokenCleanerController,
 });

@@ -11,3 +11,4 @@ export * from './deep-equal.js';
 export * from './versions.js';
 export * from './duration.js';
 export * from './taints.js';
+export * from './bootstrap-token.js';

@@ -9,7 +9,7 @@ import { request as httpsRequest } from 'node:https';
 import pino from 'pino';
 import { openStore } from '../../src/storage/index.js';
 import type { Store } from '../../src/storage/index.js';
-import { ensureClusterPki, writeAdminKubeconfig, x509Authenticator, type ClusterPki } from '../../src/apiserver/auth/index.js';
+import { ensureClusterPki, issueClientCert, writeAdminKubeconfig, x509Authenticator, type ClusterPki } from '../../src/apiserver/auth/index.js';
 import { startApiServer, type RunningApiServer } from '../../src/apiserver/server.js';
 
 export interface TestCluster {
@@ -25,8 +25,11 @@ export interface TestCluster {
   kubectlRaw(args: string[], opts?: { input?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<KubectlResult>;
   /** Start a long-running kubectl (e.g. get -w); the caller kills it. */
   kubectlSpawn(args: string[]): ChildProcess;
-  /** A raw HTTPS request as the admin (or without a client certificate). */
-  request(method: string, path: string, opts?: { body?: unknown; contentType?: string; accept?: string; anonymous?: boolean; raw?: string | Buffer }): Promise<HttpResult>;
+  /** A raw HTTPS request as the admin, or with another client certificate, a bearer token, or no credentials (anonymous). */
+  request(method: string, path: string, opts?: {
+    body?: unknown; contentType?: string; accept?: string; anonymous?: boolean; raw?: string | Buffer;
+    cert?: { certPem: string; keyPem: string }; token?: string;
+  }): Promise<HttpResult>;
   stop(): Promise<void>;
 }
 
@@ -40,8 +43,10 @@ export async function startTestCluster(opts: { bookmarkIntervalSeconds?: number 
   const pki = await ensureClusterPki(dir, { hostnames: ['localhost'], ips: ['127.0.0.1'] });
   const store = await openStore('sqlite::memory:', { dataDir: dir });
   const log = pino({ level: process.env.K8TS_TEST_LOG ?? 'silent' });
+  // The API server's identity towards kubelets (pods/log, exec, ...), as `k8ts server` issues it.
+  const kubeletClient = await issueClientCert({ ca: pki.ca }, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] });
   const server = await startApiServer({
-    store, log, bindAddress: '127.0.0.1', port: 0, authenticator: x509Authenticator(),
+    store, log, bindAddress: '127.0.0.1', port: 0, authenticator: x509Authenticator(), kubeletClient,
     tls: { keyPem: pki.serving.keyPem, certPem: pki.serving.certPem, caPem: pki.ca.certPem },
     bookmarkIntervalSeconds: opts.bookmarkIntervalSeconds ?? 60,
   });
@@ -75,8 +80,9 @@ export async function startTestCluster(opts: { bookmarkIntervalSeconds?: number 
     const req = httpsRequest({
       host: u.hostname, port: u.port, path: u.pathname + u.search, method,
       ca: pki.ca.certPem,
-      ...(o.anonymous ? {} : { cert: pki.admin.certPem, key: pki.admin.keyPem }),
+      ...(o.anonymous || o.token !== undefined ? {} : { cert: (o.cert ?? pki.admin).certPem, key: (o.cert ?? pki.admin).keyPem }),
       headers: {
+        ...(o.token !== undefined ? { Authorization: `Bearer ${o.token}` } : {}),
         ...(payload !== undefined ? { 'Content-Type': o.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
         ...(o.accept ? { Accept: o.accept } : {}),
       },

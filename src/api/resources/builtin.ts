@@ -120,6 +120,11 @@ const GROUPS: ResourceDef[] = [
   hpa('v1', false),
   def({ group: 'batch', version: 'v1', kind: 'CronJob', resource: 'cronjobs', namespaced: true, shortNames: ['cj'], categories: ['all'], subresources: [status('CronJob')] }),
   def({ group: 'batch', version: 'v1', kind: 'Job', resource: 'jobs', namespaced: true, categories: ['all'], subresources: [status('Job')] }),
+  def({
+    group: 'certificates.k8s.io', version: 'v1', kind: 'CertificateSigningRequest', resource: 'certificatesigningrequests',
+    namespaced: false, shortNames: ['csr'],
+    subresources: [{ name: 'approval', kind: 'CertificateSigningRequest', verbs: GET_PATCH_UPDATE }, status('CertificateSigningRequest')],
+  }),
   def({ group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', resource: 'ingressclasses', namespaced: false }),
   def({ group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', resource: 'ingresses', namespaced: true, shortNames: ['ing'], subresources: [status('Ingress')] }),
   def({ group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', resource: 'networkpolicies', namespaced: true, shortNames: ['netpol'] }),

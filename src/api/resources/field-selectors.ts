@@ -87,6 +87,7 @@ export const kindFieldSelectors: Readonly<Record<string, FieldGetters>> = {
   '/ReplicationController': { 'status.replicas': int('status', 'replicas') },
   'apps/ReplicaSet': { 'status.replicas': int('status', 'replicas') },
   'batch/Job': { 'status.successful': int('status', 'succeeded') },
+  'certificates.k8s.io/CertificateSigningRequest': { 'spec.signerName': text('spec', 'signerName') },
 };
 
 const NONE: FieldGetters = Object.freeze({});

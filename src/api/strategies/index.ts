@@ -15,3 +15,7 @@ export { podQOSClass } from './resources.js';
 export type { QOSClass } from './resources.js';
 export { NODE_PORT_RANGE } from './core-service.js';
 export { JOB_LABELS } from './batch.js';
+export {
+  KUBE_APISERVER_CLIENT_SIGNER, KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, csrCertificatePem, csrHasCondition, csrRequestPem, prepareCsrApprovalUpdate, prepareCsrStatusUpdate, validateCsrUpdate,
+} from './certificates.js';
+export type { CsrConditionType } from './certificates.js';

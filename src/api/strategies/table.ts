@@ -15,6 +15,7 @@ import {
   statefulSetStrategy,
 } from './apps.js';
 import { cronJobStrategy, jobStrategy } from './batch.js';
+import { certificateSigningRequestStrategy } from './certificates.js';
 import { hpaStrategy } from './autoscaling.js';
 import { eventsV1Strategy } from './events.js';
 import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.js';
@@ -46,6 +47,7 @@ export const strategies: Readonly<Record<string, KindStrategy>> = {
   'apps/ControllerRevision': controllerRevisionStrategy,
   'batch/Job': jobStrategy,
   'batch/CronJob': cronJobStrategy,
+  'certificates.k8s.io/CertificateSigningRequest': certificateSigningRequestStrategy,
   'autoscaling/HorizontalPodAutoscaler': hpaStrategy,
   'events.k8s.io/Event': eventsV1Strategy,
   'coordination.k8s.io/Lease': leaseStrategy,

@@ -5,7 +5,8 @@
 // https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/
 import { readFile, mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
+import { renderKubeconfig } from '../../machinery/kubeconfig.js';
 import { writeFileAtomic } from './pki.js';
 
 export interface AdminKubeconfigOptions {
@@ -35,23 +36,10 @@ export interface KubeconfigCredentials {
 
 /** Renders the kubeconfig YAML (what `k8ts kubeconfig` prints). */
 export function renderAdminKubeconfig(opts: AdminKubeconfigOptions): string {
-  const url = new URL(opts.server); // throws on a malformed server address, before anything is written
-  if (url.protocol !== 'https:') throw new Error(`kubeconfig server must be an https URL, got ${opts.server}`);
-  const cluster = opts.clusterName ?? 'k8ts';
-  const user = opts.userName ?? 'admin';
-  const context = opts.contextName ?? 'k8ts';
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: cluster, cluster: { server: opts.server, 'certificate-authority-data': b64(opts.caPem) } }],
-    contexts: [{ name: context, context: { cluster, user } }],
-    'current-context': context,
-    preferences: {},
-    users: [{ name: user, user: {
-      'client-certificate-data': b64(opts.certPem),
-      'client-key-data': b64(opts.keyPem),
-    } }],
-  }, { lineWidth: 0 }); // never fold the long base64 lines
+  return renderKubeconfig({
+    server: opts.server, caPem: opts.caPem, user: { certPem: opts.certPem, keyPem: opts.keyPem },
+    clusterName: opts.clusterName ?? 'k8ts', userName: opts.userName ?? 'admin', contextName: opts.contextName ?? 'k8ts',
+  });
 }
 
 /** Writes the admin kubeconfig with mode 0600 (it holds a cluster-admin key), replacing any old one. */
@@ -115,10 +103,6 @@ async function pemField(obj: Record<string, unknown>, field: string, baseDir: st
   const file = str(obj[field]);
   if (file === undefined) return undefined;
   return readFile(isAbsolute(file) ? file : resolve(baseDir, file), 'utf8');
-}
-
-function b64(pem: string): string {
-  return Buffer.from(pem, 'utf8').toString('base64');
 }
 
 function str(v: unknown): string | undefined {

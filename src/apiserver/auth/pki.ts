@@ -9,11 +9,13 @@
 import 'reflect-metadata';
 import { createPrivateKey, webcrypto, X509Certificate as NodeCertificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../machinery/write-file-atomic.js';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
+import { EC_P256, ECDSA_SHA256, exportPrivateKeyPem, generateEcKeyPair, signLeafCertificate } from '../../machinery/x509.js';
 
 /** A certificate and its private key, both PEM (the key PKCS#8, as Node's tls accepts). */
 export interface CertKeyPem { certPem: string; keyPem: string }
@@ -83,8 +85,6 @@ const FILES = {
 // Node's webcrypto is the WebCrypto @peculiar/x509 expects; passed explicitly rather than
 // installed process-wide with cryptoProvider.set().
 const crypto: webcrypto.Crypto = webcrypto;
-const EC_P256: webcrypto.EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
-const SIGNING: webcrypto.EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
 
 /**
  * Creates the cluster PKI under `${dataDir}/tls/` on first call, and reuses it afterwards.
@@ -119,10 +119,10 @@ export async function ensureClusterPki(dataDir: string, opts: EnsurePkiOptions):
 /** Issues a client certificate (clientAuth) signed by the cluster CA: CN is the user, each O a group. */
 export async function issueClientCert(pki: { ca: CertKeyPem }, req: ClientCertRequest): Promise<CertKeyPem> {
   if (req.commonName === '') throw new Error('a client certificate needs a common name (the user name)');
-  const subject: x509.JsonName = [{ CN: [req.commonName] }, ...(req.organizations ?? []).map(o => ({ O: [o] }))];
   return issueLeaf(pki.ca, {
-    subject, days: req.days ?? LEAF_DAYS, now: req.now ?? new Date(),
-    usages: [x509.ExtendedKeyUsage.clientAuth], sans: [],
+    subject: { commonName: req.commonName, organizations: req.organizations ?? [] },
+    days: req.days ?? LEAF_DAYS, now: req.now ?? new Date(),
+    usages: [x509.ExtendedKeyUsage.clientAuth], sans: { dns: [], ips: [] },
   });
 }
 
@@ -130,13 +130,9 @@ export async function issueClientCert(pki: { ca: CertKeyPem }, req: ClientCertRe
 export async function issueServingCert(pki: { ca: CertKeyPem }, req: ServingCertRequest): Promise<CertKeyPem> {
   const { dns, ips } = splitSans(req.hostnames ?? [], req.ips ?? []);
   if (dns.length === 0 && ips.length === 0) throw new Error('a serving certificate needs at least one host name or IP');
-  const sans: x509.JsonGeneralName[] = [
-    ...dns.map(value => ({ type: 'dns' as const, value })),
-    ...ips.map(value => ({ type: 'ip' as const, value })),
-  ];
   return issueLeaf(pki.ca, {
-    subject: [{ CN: [req.commonName] }], days: req.days ?? LEAF_DAYS, now: req.now ?? new Date(),
-    usages: [x509.ExtendedKeyUsage.serverAuth], sans,
+    subject: { commonName: req.commonName }, days: req.days ?? LEAF_DAYS, now: req.now ?? new Date(),
+    usages: [x509.ExtendedKeyUsage.serverAuth], sans: { dns, ips },
   });
 }
 
@@ -200,7 +196,7 @@ async function createCa(now: Date): Promise<CertKeyPem> {
     keys,
     notBefore: new Date(now.getTime() - BACKDATE_MS),
     notAfter: new Date(now.getTime() + CA_DAYS * 86_400_000),
-    signingAlgorithm: SIGNING,
+    signingAlgorithm: ECDSA_SHA256,
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
       new x509.KeyUsagesExtension(
@@ -208,77 +204,29 @@ async function createCa(now: Date): Promise<CertKeyPem> {
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
     ],
   }, crypto);
-  return { certPem: cert.toString('pem') + '\n', keyPem: await exportKeyPem(keys.privateKey) };
+  return { certPem: cert.toString('pem') + '\n', keyPem: await exportPrivateKeyPem(keys.privateKey) };
 }
 
 interface LeafSpec {
-  subject: x509.JsonName;
+  subject: { commonName: string; organizations?: readonly string[] };
   days: number;
   now: Date;
-  usages: x509.ExtendedKeyUsage[];
-  sans: x509.JsonGeneralName[];
+  usages: string[];
+  sans: { dns: readonly string[]; ips: readonly string[] };
 }
 
 async function issueLeaf(ca: CertKeyPem, spec: LeafSpec): Promise<CertKeyPem> {
   if (!(spec.days > 0)) throw new Error(`certificate validity must be a positive number of days, got ${spec.days}`);
-  const caCert = new x509.X509Certificate(ca.certPem);
-  const caKey = await importSigningKey(ca.keyPem);
-  const keys = await crypto.subtle.generateKey(EC_P256, true, ['sign', 'verify']);
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-    new x509.ExtendedKeyUsageExtension(spec.usages, false),
-    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
-    await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey, false, crypto),
-  ];
-  if (spec.sans.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(spec.sans, false));
-  const notBefore = new Date(spec.now.getTime() - BACKDATE_MS);
-  // A leaf never outlives its CA: verifiers would reject it after the CA expires anyway.
-  const notAfter = new Date(Math.min(spec.now.getTime() + spec.days * 86_400_000, caCert.notAfter.getTime()));
-  const cert = await x509.X509CertificateGenerator.create({
+  const keys = await generateEcKeyPair();
+  const certPem = await signLeafCertificate(ca, keys.publicKey, {
     subject: spec.subject,
-    issuer: caCert.subjectName,
-    publicKey: keys.publicKey,
-    signingKey: caKey.key,
-    signingAlgorithm: caKey.algorithm,
-    notBefore, notAfter, extensions,
-  }, crypto);
-  return { certPem: cert.toString('pem') + '\n', keyPem: await exportKeyPem(keys.privateKey) };
-}
-
-/** Imports a PEM private key (any encoding Node reads) as a WebCrypto signing key. */
-async function importSigningKey(pem: string): Promise<{ key: webcrypto.CryptoKey; algorithm: webcrypto.Algorithm }> {
-  const key = createPrivateKey(pem);
-  const der = key.export({ type: 'pkcs8', format: 'der' });
-  if (key.asymmetricKeyType === 'ec') {
-    const namedCurve = curveName(key.asymmetricKeyDetails?.namedCurve);
-    const imported = await crypto.subtle.importKey('pkcs8', der, { name: 'ECDSA', namedCurve }, false, ['sign']);
-    const algorithm: webcrypto.EcdsaParams = { name: 'ECDSA', hash: CURVE_HASH[namedCurve] };
-    return { key: imported, algorithm };
-  }
-  if (key.asymmetricKeyType === 'rsa') {
-    const algorithm: webcrypto.RsaHashedImportParams = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-    return { key: await crypto.subtle.importKey('pkcs8', der, algorithm, false, ['sign']), algorithm };
-  }
-  throw new Error(`unsupported CA key type ${key.asymmetricKeyType ?? 'unknown'} (use EC or RSA)`);
-}
-
-type Curve = 'P-256' | 'P-384' | 'P-521';
-/** The hash each curve is conventionally signed with (RFC 5480 section 4). */
-const CURVE_HASH: Record<Curve, string> = { 'P-256': 'SHA-256', 'P-384': 'SHA-384', 'P-521': 'SHA-512' };
-
-function curveName(openSslName: string | undefined): Curve {
-  switch (openSslName) {
-    case 'prime256v1': return 'P-256';
-    case 'secp384r1': return 'P-384';
-    case 'secp521r1': return 'P-521';
-    default: throw new Error(`unsupported EC curve ${openSslName ?? 'unknown'}`);
-  }
-}
-
-async function exportKeyPem(key: webcrypto.CryptoKey): Promise<string> {
-  const der = await crypto.subtle.exportKey('pkcs8', key);
-  return x509.PemConverter.encode(der, 'PRIVATE KEY') + '\n';
+    dnsNames: spec.sans.dns, ipAddresses: spec.sans.ips,
+    keyUsages: x509.KeyUsageFlags.digitalSignature,
+    extKeyUsages: spec.usages,
+    notBefore: new Date(spec.now.getTime() - BACKDATE_MS),
+    notAfter: new Date(spec.now.getTime() + spec.days * 86_400_000),
+  });
+  return { certPem, keyPem: await exportPrivateKeyPem(keys.privateKey) };
 }
 
 // --- helpers -----------------------------------------------------------------------------------
@@ -316,19 +264,4 @@ async function readIfExists(path: string): Promise<string | undefined> {
   }
 }
 
-/** Writes through a synced temp file and a rename, so a crash leaves the old file or the new one. */
-export async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const fh = await open(tmp, 'wx', mode);
-  try {
-    await fh.writeFile(data);
-    await fh.chmod(mode); // open()'s mode is filtered by the umask
-    await fh.sync();
-  } catch (e) {
-    await fh.close();
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
-  await fh.close();
-  await rename(tmp, path);
-}
+export { writeFileAtomic } from '../../machinery/write-file-atomic.js';

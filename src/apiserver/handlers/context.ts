@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { ResourceDef, TableDef } from '../../api/types.js';
 import type { RegistryDeps } from '../registry/context.js';
+import type { KubeletClientConfig } from './kubelet/index.js';
 
 export interface UserInfo { name: string; groups: string[] }
 
@@ -11,4 +12,6 @@ export interface HandlerContext {
   tableFor(def: ResourceDef): TableDef;
   /** Seconds between watch bookmarks. */
   bookmarkIntervalSeconds: number;
+  /** How to reach kubelets (pods/log, exec, attach, portforward, nodes/proxy). */
+  kubeletClient?: KubeletClientConfig;
 }

@@ -20,6 +20,7 @@ import { serveWatch } from './watch.js';
 import { scaleHandlers } from './scale.js';
 import { bindPod } from './binding.js';
 import { evictPod } from './eviction.js';
+import { isKubeletSubresource, serveKubeletSubresource } from './kubelet/index.js';
 
 const COMMA = Buffer.from(',');
 const LIST_END = Buffer.from(']}');
@@ -172,6 +173,7 @@ export async function patchObject(ctx: HandlerContext, req: IncomingMessage, def
 }
 
 async function handleSubresource(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, info: ResourceRequest, def: ResourceDef, ns: string, query: URLSearchParams): Promise<void> {
+  if (isKubeletSubresource(def, info.subresource)) return serveKubeletSubresource(ctx, req, res, info, def, query);
   const sub = def.subresources.find((s) => s.name === info.subresource);
   if (!sub || !info.name) throw notFound({ group: def.group, resource: `${def.resource}/${info.subresource}` }, info.name);
   const neg = negotiate(req.headers.accept);

@@ -12,12 +12,13 @@ import { coreVolumeProto } from './proto/core-volume.js';
 import { appsV1Proto, batchV1Proto, autoscalingV1Proto, policyV1Proto } from './proto/workloads.js';
 import {
   rbacV1Proto, schedulingV1Proto, networkingV1Proto, authenticationV1Proto, coordinationV1Proto, eventsV1Proto,
+  certificatesV1Proto,
 } from './proto/cluster.js';
 
 const PROTO_TEXTS = [
   metaV1Proto, runtimeProto, intstrProto, resourceProto, coreProto, corePodProto, coreVolumeProto,
   appsV1Proto, batchV1Proto, autoscalingV1Proto, policyV1Proto, rbacV1Proto, schedulingV1Proto,
-  networkingV1Proto, authenticationV1Proto, coordinationV1Proto, eventsV1Proto,
+  networkingV1Proto, authenticationV1Proto, coordinationV1Proto, eventsV1Proto, certificatesV1Proto,
 ];
 
 /** apiVersion → kind → message name (package-qualified, without the leading dot). */
@@ -43,6 +44,7 @@ const KINDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'authentication.k8s.io/v1': { TokenRequest: 'k8s.io.api.authentication.v1.TokenRequest' },
   'coordination.k8s.io/v1': { Lease: 'k8s.io.api.coordination.v1.Lease' },
   'events.k8s.io/v1': { Event: 'k8s.io.api.events.v1.Event' },
+  'certificates.k8s.io/v1': { CertificateSigningRequest: 'k8s.io.api.certificates.v1.CertificateSigningRequest' },
 };
 
 /** metav1.AddToGroupVersion registers DeleteOptions in every group version, so a typed delete

@@ -31,6 +31,17 @@ export interface ControllerConfig {
   jobBackoffBaseMs?: number;
   /** Deployment / StatefulSet / DaemonSet: base delay of their requeue timers, for tests. */
   minReadyCheckMs?: number;
+  /**
+   * CSR signing (kube: --cluster-signing-cert-file / --cluster-signing-key-file): the cluster CA that
+   * signs approved kubelet and client CSRs. The bootstrap signer publishes this certificate in
+   * kube-public/cluster-info. Without them csrsigning and bootstrapsigner do nothing.
+   */
+  clusterSigningCertFile?: string;
+  clusterSigningKeyFile?: string;
+  /** Longest validity of a signed certificate (kube: --cluster-signing-duration, 8760h). */
+  clusterSigningDurationMs?: number;
+  /** The API server URL written into kube-public/cluster-info (kubeadm: the control-plane endpoint). */
+  clusterInfoServer?: string;
 }
 
 /** What every controller gets. */

@@ -4,6 +4,7 @@ import type { ResourceDef, TableDef } from '../../types.js';
 import { controllerRevisionTable, daemonSetTable, deploymentTable, replicaSetTable, statefulSetTable } from './apps.js';
 import { horizontalPodAutoscalerTable } from './autoscaling.js';
 import { cronJobTable, jobTable } from './batch.js';
+import { certificateSigningRequestTable } from './certificates.js';
 import { leaseTable, podDisruptionBudgetTable, priorityClassTable } from './coordination-policy-scheduling.js';
 import {
   configMapTable, endpointsTable, namespaceTable, replicationControllerTable, resourceQuotaTable, secretTable,
@@ -41,6 +42,7 @@ export const builtinTables: ReadonlyMap<string, TableDef> = new Map<string, Tabl
   ['apps/controllerrevisions', controllerRevisionTable],
   ['batch/jobs', jobTable],
   ['batch/cronjobs', cronJobTable],
+  ['certificates.k8s.io/certificatesigningrequests', certificateSigningRequestTable],
   ['autoscaling/horizontalpodautoscalers', horizontalPodAutoscalerTable],
   ['coordination.k8s.io/leases', leaseTable],
   ['events.k8s.io/events', eventTable],

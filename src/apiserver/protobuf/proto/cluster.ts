@@ -223,3 +223,46 @@ message EventSeries {
   optional .k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime lastObservedTime = 2 [(keep) = true];
 }
 `;
+
+// certificates.k8s.io/v1: kubectl certificate approve/deny PUT /approval with a protobuf body.
+// spec.extra is declared so bodies carrying it decode; its JSON shape does not matter, the server
+// stamps spec.extra from the authenticated user on create and keeps the stored spec on updates.
+export const certificatesV1Proto = `
+syntax = "proto2";
+package k8s.io.api.certificates.v1;
+
+message CertificateSigningRequest {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
+  optional CertificateSigningRequestSpec spec = 2 [(keep) = true];
+  optional CertificateSigningRequestStatus status = 3;
+}
+
+message CertificateSigningRequestSpec {
+  optional bytes request = 1 [(keep) = true];
+  optional string username = 2;
+  optional string uid = 3;
+  repeated string groups = 4;
+  repeated string usages = 5;
+  map<string, ExtraValue> extra = 6;
+  optional string signerName = 7 [(keep) = true];
+  optional int32 expirationSeconds = 8 [(ptr) = true];
+}
+
+message ExtraValue {
+  repeated string items = 1;
+}
+
+message CertificateSigningRequestStatus {
+  repeated CertificateSigningRequestCondition conditions = 1;
+  optional bytes certificate = 2;
+}
+
+message CertificateSigningRequestCondition {
+  optional string type = 1 [(keep) = true];
+  optional string reason = 2;
+  optional string message = 3;
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.Time lastUpdateTime = 4;
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.Time lastTransitionTime = 5;
+  optional string status = 6 [(keep) = true];
+}
+`;
