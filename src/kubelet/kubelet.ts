@@ -45,6 +45,7 @@ export interface KubeletOptions {
   crashBackoffBaseMs?: number; // 10s
   clusterDns?: string;
   clusterDomain?: string;
+  /** Pods synced at once (kubelet: one goroutine per pod; syncs mostly wait on the runtime). Default 32. */
   workers?: number;
   /** Builds the volume manager and prober (they live in their own parts). */
   volumes(d: { client: ApiClient; podsDir: string; log: Logger; clock: Clock }): PodVolumes & { start?(signal: AbortSignal): void };
@@ -79,6 +80,19 @@ function resolvConf(): { servers: string[]; searches: string[]; options: string[
   return out;
 }
 
+/** Whether an update of a pod asks something of the kubelet (not just its own status coming back). */
+export function needsSync(old: Pod, cur: Pod): boolean {
+  const m = (p: Pod) => {
+    const { resourceVersion: _rv, managedFields: _mf, ...rest } = p.metadata ?? {};
+    return rest;
+  };
+  if (JSON.stringify(old.spec) !== JSON.stringify(cur.spec) || JSON.stringify(m(old)) !== JSON.stringify(m(cur))) return true;
+  const gates = new Set((cur.spec.readinessGates ?? []).map((g) => g.conditionType));
+  if (!gates.size) return false;
+  const gated = (p: Pod) => JSON.stringify((p.status?.conditions ?? []).filter((c) => gates.has(c.type)).map((c) => [c.type, c.status]));
+  return gated(old) !== gated(cur);
+}
+
 export async function startKubelet(o: KubeletOptions): Promise<Kubelet> {
   const clock = o.clock ?? realClock;
   const log = (o.log ?? pino({ level: 'silent' })).child({ component: 'kubelet', node: o.nodeName });
@@ -102,7 +116,9 @@ export async function startKubelet(o: KubeletOptions): Promise<Kubelet> {
 
   podInf.on({
     add: (p) => { byUid.set(p.metadata?.uid ?? '', p as Pod); wake(p.metadata?.uid ?? ''); },
-    update: (_o, p) => { byUid.set(p.metadata?.uid ?? '', p as Pod); wake(p.metadata?.uid ?? ''); },
+    // Status-only changes (mostly this kubelet's own writes) need no sync, as kubelet's config
+    // source ignores them; a readiness gate's condition set by someone else does.
+    update: (old, p) => { byUid.set(p.metadata?.uid ?? '', p as Pod); if (needsSync(old as Pod, p as Pod)) wake(p.metadata?.uid ?? ''); },
     delete: (p) => { byUid.delete(p.metadata?.uid ?? ''); wake(p.metadata?.uid ?? ''); },
   });
 
@@ -176,7 +192,7 @@ export async function startKubelet(o: KubeletOptions): Promise<Kubelet> {
   await informers.synced();
 
   const workers = runWorkers({
-    name: 'kubelet-pods', queue, workers: o.workers ?? 8, log, signal: abort.signal,
+    name: 'kubelet-pods', queue, workers: o.workers ?? 32, log, signal: abort.signal,
     reconcile: (uid) => worker.sync(uid, byUid.get(uid)),
   });
 

@@ -3,7 +3,7 @@
 // running in this process against a test API server. Everything is removed by stop().
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,17 +19,7 @@ import { cleanupNetwork, writeCniConfig } from '../../src/network/index.js';
 
 const run = promisify(execFile);
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface TestNode {
   name: string;
@@ -77,7 +67,15 @@ export async function startTestNode(o: TestNodeOptions): Promise<TestNode> {
     }),
     ...o.kubelet,
   };
-  let kubelet = await startKubelet(base);
+  let kubelet: Kubelet;
+  try {
+    kubelet = await startKubelet(base);
+  } catch (e) {
+    await containerd.stop({ removePods: true });
+    await cleanupNetwork({ bridgeName: bridge, networkName: network }).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
   let running = true;
   return {
     name, containerd, podCidr, bridge, dir,

@@ -4,6 +4,7 @@
 // CreateContainerConfigError with kube's message.
 import { intValue, parseQuantity, toMilli } from '../../machinery/quantity.js';
 import type { ConfigMap, Container, Pod, Secret, Service } from '../api-types.js';
+import { volumeFieldValue } from '../volumes/downward.js';
 
 export class ContainerConfigError extends Error {
   readonly reason = 'CreateContainerConfigError';
@@ -67,13 +68,10 @@ export function serviceEnv(services: readonly Service[]): Array<[string, string]
 }
 
 function fieldValue(pod: Pod, path: string, src: EnvSources): string {
-  const meta = pod.metadata ?? {};
-  const sub = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-  if (sub) return (sub[1] === 'labels' ? meta.labels : meta.annotations)?.[sub[2]!] ?? '';
+  if (path.startsWith('metadata.')) {
+    try { return volumeFieldValue(pod, path); } catch { throw new ContainerConfigError(`unsupported fieldPath: ${path}`); }
+  }
   switch (path) {
-    case 'metadata.name': return meta.name ?? '';
-    case 'metadata.namespace': return meta.namespace ?? '';
-    case 'metadata.uid': return meta.uid ?? '';
     case 'spec.nodeName': return pod.spec.nodeName ?? '';
     case 'spec.serviceAccountName': return pod.spec.serviceAccountName ?? 'default';
     case 'status.hostIP': return src.hostIP;

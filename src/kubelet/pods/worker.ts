@@ -73,6 +73,10 @@ export class PodWorker {
   readonly #podIPs = new Map<string, string[]>(); // sandbox id → IPs
   readonly #messages = new Map<string, string>(); // container id → termination message
   readonly #deadline = new Set<string>();
+  /** The startTime this kubelet reported, by uid: the informer's copy may not show it yet. */
+  readonly #startTime = new Map<string, string>();
+  /** The runtime as the sync just left it, so the status needs no second read. */
+  readonly #fresh = new Map<string, PodRuntime>();
 
   constructor(private readonly d: WorkerDeps) {
     this.#images = new ImageManager(d.cri, () => d.clock.now());
@@ -100,8 +104,10 @@ export class PodWorker {
       await this.#report(pod, await this.d.reader.pod(uid), { failed: { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' } });
       return;
     }
+    this.#fresh.delete(uid);
     const next = await this.#run(pod, rt);
-    const after = await this.d.reader.pod(uid);
+    const after = this.#fresh.get(uid) ?? await this.d.reader.pod(uid);
+    this.#fresh.delete(uid);
     await this.#report(pod, after);
     if (deadline !== undefined && start !== undefined) {
       const left = start + deadline * 1000 - this.d.clock.now();
@@ -212,6 +218,7 @@ export class PodWorker {
       due(await this.#startWithBackoff(ctx, c, 'regular', last));
     }
     const fresh = await this.d.reader.pod(uid);
+    if (fresh) this.#fresh.set(uid, fresh);
     for (const c of pod.spec.containers) {
       const l = latestOf(fresh, c.name, 'regular');
       if (l?.state === 'running' && !running.some((r) => r.containerId === l.id)) running.push({ name: c.name, containerId: l.id, startedAt: l.startedAt || l.createdAt, target: target(c, l.id) });
@@ -269,6 +276,9 @@ export class PodWorker {
       if (e instanceof ImagePullError) {
         this.#setWaiting(uid, wkey, { reason: e.reason, message: e.message });
         if (e.reason === 'ErrImageNeverPull' || e.reason === 'InvalidImageName') return RETRY_MS * 2;
+        // Right after a failed pull, sync again soon: the pod then shows ImagePullBackOff while the
+        // back-off runs (as kubelet's), and the next pull is due when it ends.
+        if (e.reason === 'ErrImagePull') return 1000;
         return Math.max(1000, this.#images.retryInMs(pod, c.image ?? ''));
       }
       throw e;
@@ -465,6 +475,8 @@ export class PodWorker {
     this.#waiting.delete(uid);
     this.#posted.delete(uid);
     this.#deadline.delete(uid);
+    this.#startTime.delete(uid);
+    this.#fresh.delete(uid);
   }
 
   /** Keeps the newest exited instance of each container (for lastState and logs --previous); removes older ones. */
@@ -514,6 +526,9 @@ export class PodWorker {
     const sandbox = rt?.sandboxes[0];
     const ips = sandbox?.ready ? await this.#sandboxIPs(sandbox.id) : [];
     const failed = o.failed ?? (this.#deadline.has(uid) ? { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' } : undefined);
+    // Fields the kubelet owns come from its memory: a stale informer copy must not flip them.
+    const known = pod.status?.startTime ?? this.#startTime.get(uid);
+    if (known && !pod.status?.startTime) pod = { ...pod, status: { ...pod.status, startTime: known } };
     const status: PodStatus = podStatus({
       pod, rt, now: this.d.clock.now(), hostIP: this.d.hostIP(), podIPs: ips,
       waiting: this.#waiting.get(uid) ?? new Map(),
@@ -524,6 +539,7 @@ export class PodWorker {
       ...(failed ? { failed } : {}),
     });
     if (o.keepPhase && pod.status?.phase) status.phase = pod.status.phase;
+    if (status.startTime) this.#startTime.set(uid, status.startTime);
     const { conditions, ...rest } = status;
     const key = JSON.stringify({ ...rest, conditions: conditions?.map(({ lastTransitionTime: _t, ...c }) => c) });
     if (this.#posted.get(uid) === key) return;

@@ -34,7 +34,8 @@ async function answers(address: string): Promise<boolean> {
   try { await c.version(); return true; } catch { return false; } finally { c.close(); }
 }
 
-function freeLoopbackPort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (another process may still take it before it binds). */
+export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);

@@ -9,4 +9,4 @@ export {
   type StartContainerdOptions, type StopContainerdOptions, type ContainerdProcess, type ContainerdBinaries,
   type FindContainerdResult, type ContainerdLayout,
 } from './process.js';
-export { ensureContainerd, stopContainerd, type EnsureContainerdOptions, type NodeContainerd } from './ensure.js';
+export { ensureContainerd, stopContainerd, freeLoopbackPort, type EnsureContainerdOptions, type NodeContainerd } from './ensure.js';
