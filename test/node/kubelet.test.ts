@@ -140,14 +140,22 @@ describe('kubelet on containerd', { skip: root ? false : 'needs root (containerd
   });
 
   it('a missing image shows ErrImagePull then ImagePullBackOff; a private image pulls only with its secret', async () => {
+    // Watched, as `kubectl get pods -w` shows it: every state the pod passes through.
+    const reasons: string[] = [];
+    const abort = new AbortController();
+    const watching = (async () => {
+      for await (const ev of client.watch<Pod>(R.pods, 'default', { fieldSelector: 'metadata.name=missing' }, abort.signal)) {
+        const r = ev.object.status?.containerStatuses?.[0]?.state.waiting?.reason;
+        if (r && reasons[reasons.length - 1] !== r) reasons.push(r);
+      }
+    })().catch(() => undefined);
     await client.create(R.pods, 'default', podSpec('missing', { containers: [{ name: 'm', image: `${registry.host}/k8ts-test/nope:1` }] }));
-    const reasons = new Set<string>();
-    await eventually(async () => {
-      const p = await getPod('missing');
-      const r = p.status?.containerStatuses?.[0]?.state.waiting?.reason;
-      if (r) reasons.add(r);
-      return reasons.has('ErrImagePull') && reasons.has('ImagePullBackOff');
-    }, 60_000, 'ErrImagePull then ImagePullBackOff');
+    try {
+      await eventually(() => reasons.indexOf('ImagePullBackOff') > reasons.indexOf('ErrImagePull') && reasons.includes('ErrImagePull'), 60_000, 'ErrImagePull then ImagePullBackOff');
+    } finally {
+      abort.abort();
+      await watching;
+    }
 
     await client.create(R.pods, 'default', podSpec('private-nosecret', { containers: [{ name: 'p', image: privateRegistry.images.web }] }));
     await eventually(async () => {

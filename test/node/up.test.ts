@@ -183,13 +183,18 @@ describe('k8ts up: real pods with the real kubectl', { skip: root ? false : 'nee
   });
 
   it('a missing image: ErrImagePull then ImagePullBackOff; a private image pulls only with its imagePullSecret', async () => {
+    // Watched with kubectl get -w, as a user sees it: every state the pod passes through.
+    const watch = c.kubectlSpawn(['get', 'pods', '-w', '--field-selector', 'metadata.name=missing', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}{"\\n"}']);
+    let seen = '';
+    watch.stdout?.on('data', (d: Buffer) => { seen += d.toString(); });
     await c.kubectl(['run', 'missing', `--image=${registry.host}/k8ts-test/nope:1`]);
-    const reasons = new Set<string>();
-    await eventually(async () => {
-      const r = (await pod('missing')).status.containerStatuses?.[0]?.state.waiting?.reason;
-      if (r) reasons.add(r);
-      return reasons.has('ErrImagePull') && reasons.has('ImagePullBackOff');
-    }, 90_000, 'ErrImagePull and ImagePullBackOff seen');
+    try {
+      await eventually(() => /ErrImagePull[\s\S]*ImagePullBackOff/.test(seen), 90_000, 'ErrImagePull then ImagePullBackOff');
+    } finally {
+      watch.kill();
+    }
+    const table = (await c.kubectl(['get', 'pod', 'missing'])).stdout;
+    assert.match(table, /ErrImagePull|ImagePullBackOff/);
 
     await c.kubectl(['run', 'private-nosecret', `--image=${priv.images.web}`]);
     await eventually(async () => /ErrImagePull|ImagePullBackOff/.test((await pod('private-nosecret')).status.containerStatuses?.[0]?.state.waiting?.reason ?? ''), 60_000, 'private image refused');
