@@ -66,10 +66,21 @@ export async function missingDeps(): Promise<string[]> {
   return APT_PACKAGES.filter((p) => missing.has(p));
 }
 
+// A one-machine cluster idles most of the time: a young generation of a few MiB (V8's default grows
+// to 16 MiB per semi-space and stays committed) saves about 30 MiB of RSS across server and agent,
+// for a little more scavenging under load. NODE_OPTIONS that already set it win.
+const SEMI_SPACE_MIB = { server: 2, agent: 1 } as const;
+
+function v8Flags(role: keyof typeof SEMI_SPACE_MIB): string[] {
+  if ((process.env.NODE_OPTIONS ?? '').includes('--max-semi-space-size')) return [];
+  return [`--max-semi-space-size=${SEMI_SPACE_MIB[role]}`];
+}
+
 function spawnDetached(args: string[], logFile: string): number {
   const fd = openSync(logFile, 'a');
   try {
-    const child = spawn(process.execPath, [k8tsBin(), ...args], { detached: true, stdio: ['ignore', fd, fd] });
+    const role = args[0] === 'server' ? 'server' : 'agent';
+    const child = spawn(process.execPath, [...v8Flags(role), k8tsBin(), ...args], { detached: true, stdio: ['ignore', fd, fd] });
     child.unref();
     if (!child.pid) throw new Error(`could not start k8ts ${args[0]}`);
     return child.pid;
