@@ -17,9 +17,9 @@
 // informer delivery, status PATCH) and CriClient's methods are wrapped on the prototype (cri-tap.ts).
 // The API server (in-memory SQLite) and the kubelet run inside this process (a real `k8ts up` runs
 // them as separate processes), on test/helpers' private containerd and CNI bridge, with the
-// kubelet's default knobs (relist 1 s, resync 10 s, 8 pod workers) unless flags say otherwise.
+// kubelet's default knobs (relist 1 s, resync 10 s, 32 pod workers) unless flags say otherwise.
 // Needs root. Prints tables and writes bench/results/podstart.json.
-// Usage: node dist/bench/podstart/main.js [--pods 50] [--in-flight 10] [--modes seq,par] [--relist-ms 1000] [--workers 8] [--out bench/results/podstart.json]
+// Usage: node dist/bench/podstart/main.js [--pods 50] [--in-flight 10] [--modes seq,par] [--relist-ms 1000] [--workers 32] [--out bench/results/podstart.json]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -41,7 +41,7 @@ const arg = (name: string, dflt: number): number => { const i = argv.indexOf(`--
 const PODS = arg('pods', 50);
 const IN_FLIGHT = arg('in-flight', 10);
 const RELIST_MS = arg('relist-ms', 1000);
-const WORKERS = arg('workers', 8);
+const WORKERS = arg('workers', 32);
 const OUT = (() => { const i = argv.indexOf('--out'); return i >= 0 ? argv[i + 1]! : join(repoRoot(), 'bench', 'results', 'podstart.json'); })();
 /** Which rounds: 1 (one at a time, interleaved) and/or K in flight. */
 const MODES = (() => { const i = argv.indexOf('--modes'); return (i >= 0 ? argv[i + 1]! : 'seq,par').split(','); })();

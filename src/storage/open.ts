@@ -15,6 +15,10 @@ export interface OpenStoreOptions {
   /** The server's data directory; the default SQLite file lives under it. */
   dataDir: string;
   logger?: StoreLogger;
+  /** TLS for etcd endpoints (k3s' --datastore-cafile, --datastore-certfile, --datastore-keyfile). */
+  etcdCaFile?: string;
+  etcdCertFile?: string;
+  etcdKeyFile?: string;
 }
 
 /** Where a SQLite endpoint points: a file path or ':memory:'. Throws for unsupported endpoints. */

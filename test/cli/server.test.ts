@@ -18,8 +18,9 @@ test('k8ts --help, version and each command\'s --help', async () => {
   const v = await run(process.execPath, [k8ts(), 'version']);
   assert.match(v.stdout, /^k8ts version v\d+\.\d+\.\d+\nKubernetes API v1\.32/);
   const h = await run(process.execPath, [k8ts(), 'server', '--help']);
-  for (const flag of ['--data-dir', '--bind-address', '--https-port', '--datastore-endpoint']) assert.ok(h.stdout.includes(flag), flag);
+  for (const flag of ['--data-dir', '--bind-address', '--https-port', '--datastore-endpoint', '--datastore-cafile', '--datastore-certfile', '--datastore-keyfile', '--token', '--token-file', '--advertise-address']) assert.ok(h.stdout.includes(flag), flag);
   await assert.rejects(run(process.execPath, [k8ts(), 'server', '--https-port', 'nope']), /--https-port: invalid port/);
+  await assert.rejects(run(process.execPath, [k8ts(), 'server', '--advertise-address', 'example.com']), /--advertise-address: "example.com" is not an IP address/);
 });
 
 test('k8ts server: first start creates PKI and kubeconfig, logs one line, restarts reuse them, SIGTERM stops it', { timeout: 60_000 }, async () => {

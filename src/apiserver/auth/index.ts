@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-export { ensureClusterPki, issueClientCert, issueServingCert } from './pki.js';
+export { CLUSTER_CA_FILES, createClusterCa, ensureClusterPki, issueClientCert, issueServingCert } from './pki.js';
 export type {
   CertKeyPem, StoredCertKey, ClusterPki, EnsurePkiOptions, ClientCertRequest, ServingCertRequest,
 } from './pki.js';

@@ -116,6 +116,18 @@ export async function ensureClusterPki(dataDir: string, opts: EnsurePkiOptions):
   return { dir, ca: { ...ca, fingerprint256: new NodeCertificate(ca.certPem).fingerprint256 }, serving, admin };
 }
 
+/** The names of the CA's files under `${dataDir}/tls/` (what servers of one cluster share, cli/bootstrap-data.ts). */
+export const CLUSTER_CA_FILES = { cert: FILES.caCert, key: FILES.caKey } as const;
+
+/**
+ * A new self-signed cluster CA, in memory only: `k8ts server` with a datastore shared by several
+ * servers writes it to disk once the datastore has chosen one CA for the cluster; ensureClusterPki
+ * then finds and keeps it.
+ */
+export function createClusterCa(now: Date = new Date()): Promise<CertKeyPem> {
+  return createCa(now);
+}
+
 /** Issues a client certificate (clientAuth) signed by the cluster CA: CN is the user, each O a group. */
 export async function issueClientCert(pki: { ca: CertKeyPem }, req: ClientCertRequest): Promise<CertKeyPem> {
   if (req.commonName === '') throw new Error('a client certificate needs a common name (the user name)');
