@@ -10,12 +10,16 @@ export interface ServerProcess {
   url: string;
   agent: Agent;
   rssMiB(): number;
+  /** The server's log (stderr) so far, the last MiB at most. */
+  log(): string;
   stop(): Promise<void>;
 }
 
 export async function startServerProcess(repoRoot: string, dataDir: string, extraArgs: string[] = []): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...(process.env.K8TS_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.K8TS_PROFILE_DIR] : []), join(repoRoot, 'bin', 'k8ts'), 'server', '--data-dir', dataDir, '--https-port', '0', ...extraArgs],
     { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-(1 << 20)); });
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
     const onData = (d: Buffer) => {
@@ -34,6 +38,7 @@ export async function startServerProcess(repoRoot: string, dataDir: string, extr
   const agent = new Agent({ keepAlive: true, maxSockets: 256, ca: kc.caPem, cert: kc.certPem, key: kc.keyPem });
   return {
     child, url, agent,
+    log: () => log,
     rssMiB: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? '0');
@@ -41,7 +46,7 @@ export async function startServerProcess(repoRoot: string, dataDir: string, extr
     },
     stop: async () => {
       agent.destroy();
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
     },
   };
