@@ -28,6 +28,7 @@ import { CrdManager } from './crd-manager.js';
 import { strategyResolver } from './strategy-for.js';
 import { bootstrap } from './bootstrap.js';
 import { DEFAULT_SERVICE_CIDR } from './defaults.js';
+import { withWatchCache, type WatchCacheOptions } from '../storage/watchcache/index.js';
 
 export interface ApiServerConfig {
   store: Store;
@@ -46,6 +47,8 @@ export interface ApiServerConfig {
   /** Tolerations added to pods for not-ready / unreachable nodes (kube-apiserver --default-*-toleration-seconds). */
   defaultNotReadyTolerationSeconds?: number;
   defaultUnreachableTolerationSeconds?: number;
+  /** The watch cache's settings, or false to serve LIST and WATCH from the store itself. */
+  watchCache?: WatchCacheOptions | false;
 }
 
 export interface RunningApiServer {
@@ -66,8 +69,12 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   const registry = new ResourceRegistry();
   const serviceCidr = cfg.serviceCidr ?? DEFAULT_SERVICE_CIDR;
   let crds: CrdManager | undefined;
+  // LIST and WATCH from memory, as kube-apiserver's watch cache: a watch from before a resource's
+  // window of recent events gets 410 Gone and its informer relists. Writes go straight to the store.
+  const store = cfg.watchCache === false ? cfg.store
+    : withWatchCache(cfg.store, { beforeWindow: 'expire', logger: log, ...cfg.watchCache, closeInner: false });
   const deps: RegistryDeps = {
-    store: cfg.store,
+    store,
     strategyFor: strategyResolver(clock),
     admission: [
       namespaceLifecycle(() => deps),
@@ -172,6 +179,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
         server.closeAllConnections();
         upgrades.destroyAll();
       });
+      if (store !== cfg.store) await store.close();
     },
   };
 }

@@ -13,6 +13,10 @@ const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: {
 
 /** Read a watch stream until `until` says stop (or timeout); returns the events. */
 function watch(path: string, until: (events: any[]) => boolean, timeoutMs = 5000): Promise<any[]> {
+  return watchOn(c, path, until, timeoutMs);
+}
+
+function watchOn(c: TestCluster, path: string, until: (events: any[]) => boolean, timeoutMs = 5000): Promise<any[]> {
   return new Promise((resolve, reject) => {
     const u = new URL(path, c.url);
     const events: any[] = [];
@@ -85,16 +89,39 @@ test('watch without resourceVersion starts with the current objects; bookmarks; 
   assert.ok(withBookmarks.slice(2).some((e) => e.type === 'BOOKMARK' && e.object.metadata.resourceVersion), 'periodic bookmarks carry a resourceVersion');
 });
 
-test('a watch from a compacted resourceVersion gets 410 Expired', async () => {
+test('a watch from a revision inside the watch cache window is served from it, even after the store compacted it', async () => {
   const old = (await c.request('POST', CM, { body: cm('old') })).json().metadata.resourceVersion;
   for (let i = 0; i < 3; i++) await c.request('POST', CM, { body: cm(`newer${i}`) });
   await c.store.compact(await c.store.currentRevision() - 1);
-  const events = await watch(`${CM}?watch=1&resourceVersion=${old}`, (ev) => ev.length >= 1);
-  assert.equal(events[0].type, 'ERROR');
-  assert.equal(events[0].object.code, 410);
-  assert.equal(events[0].object.reason, 'Expired');
-  const list = await c.request('GET', `${CM}?resourceVersion=${old}&resourceVersionMatch=Exact`);
-  assert.equal(list.status, 410);
+  const events = await watch(`${CM}?watch=1&resourceVersion=${old}`, (ev) => ev.length >= 3);
+  assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED newer0', 'ADDED newer1', 'ADDED newer2']);
+});
+
+test('a watch or an exact list from before the watch cache window gets 410 Expired', async () => {
+  // A window of 4 events per resource: the fifth write pushes the first out.
+  const small = await startTestCluster({ watchCache: { windowEvents: 4, maxWindowEvents: 4, windowMs: 0 } });
+  try {
+    const post = async (name: string) => (await small.request('POST', CM, { body: cm(name) })).json().metadata.resourceVersion as string;
+    await small.request('GET', CM); // the resource's cache starts here
+    const old = await post('old');
+    for (let i = 0; i < 6; i++) await post(`newer${i}`);
+    await small.store.compact(await small.store.currentRevision() - 1);
+    const events = await watchOn(small, `${CM}?watch=1&resourceVersion=${old}`, (ev) => ev.length >= 1);
+    assert.equal(events[0].type, 'ERROR');
+    assert.equal(events[0].object.code, 410);
+    assert.equal(events[0].object.reason, 'Expired');
+    const list = await small.request('GET', `${CM}?resourceVersion=${old}&resourceVersionMatch=Exact`);
+    assert.equal(list.status, 410);
+    // Inside the window still works.
+    const recent = await small.request('GET', `${CM}?limit=1`);
+    const rv = recent.json().metadata.resourceVersion;
+    const last = await post('latest');
+    const more = await watchOn(small, `${CM}?watch=1&resourceVersion=${rv}`, (ev) => ev.length >= 1);
+    assert.equal(more[0].type, 'ADDED');
+    assert.equal(more[0].object.metadata.resourceVersion, last);
+  } finally {
+    await small.stop();
+  }
 });
 
 test('table output: pods with -o wide columns', async () => {

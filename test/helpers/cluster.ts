@@ -1,5 +1,6 @@
 // A real API server in-process for tests: free port on 127.0.0.1, in-memory SQLite, its own PKI
 // and kubeconfig in a temp dir, and the real kubectl pointed at it.
+import type { WatchCacheOptions } from '../../src/storage/watchcache/index.js';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,7 @@ export interface HttpResult { status: number; headers: Record<string, string | s
 
 export const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 
-export async function startTestCluster(opts: { bookmarkIntervalSeconds?: number } = {}): Promise<TestCluster> {
+export async function startTestCluster(opts: { bookmarkIntervalSeconds?: number; watchCache?: WatchCacheOptions | false } = {}): Promise<TestCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-test-'));
   const pki = await ensureClusterPki(dir, { hostnames: ['localhost'], ips: ['127.0.0.1'] });
   const store = await openStore('sqlite::memory:', { dataDir: dir });
@@ -49,6 +50,7 @@ export async function startTestCluster(opts: { bookmarkIntervalSeconds?: number 
     store, log, bindAddress: '127.0.0.1', port: 0, authenticator: x509Authenticator(), kubeletClient,
     tls: { keyPem: pki.serving.keyPem, certPem: pki.serving.certPem, caPem: pki.ca.certPem },
     bookmarkIntervalSeconds: opts.bookmarkIntervalSeconds ?? 60,
+    ...(opts.watchCache !== undefined ? { watchCache: opts.watchCache } : {}),
   });
   const kubeconfig = join(dir, 'kubeconfig.yaml');
   await writeAdminKubeconfig(kubeconfig, { server: server.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
