@@ -55,18 +55,21 @@ export async function serveWatch(ctx: HandlerContext, req: IncomingMessage, res:
   };
   // Events produced in one turn of the event loop go out as one chunk: one TLS record and one
   // syscall for a burst instead of one per event (a busy watch stream otherwise falls behind).
-  let pending: string[] = [];
+  let pending: Buffer[] = [];
   let flushScheduled = false;
   const flush = () => {
     flushScheduled = false;
     if (pending.length === 0 || res.destroyed) return;
-    const chunk = pending.length === 1 ? pending[0] : pending.join('');
+    const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
     pending = [];
-    res.write(chunk as string);
+    res.write(chunk);
   };
-  const send = (type: WatchEventType, object: unknown, raw?: Buffer): void => {
-    pending.push(`{"type":"${type}","object":${raw ? raw.toString('utf8') : JSON.stringify(object)}}\n`);
+  const sendFrame = (frame: Buffer): void => {
+    pending.push(frame);
     if (!flushScheduled) { flushScheduled = true; setImmediate(flush); }
+  };
+  const send = (type: WatchEventType, object: unknown): void => {
+    sendFrame(Buffer.from(`{"type":"${type}","object":${JSON.stringify(object)}}\n`));
   };
   const bookmark = (annotations?: Record<string, string>) => {
     const meta: Record<string, unknown> = { resourceVersion: String(lastRevision) };
@@ -84,7 +87,7 @@ export async function serveWatch(ctx: HandlerContext, req: IncomingMessage, res:
     const raw = neg.view === 'object';
     for await (const ev of watchEvents(ctx.deps, def, ns, start.fromRevision, filter, abort.signal, raw)) {
       lastRevision = ev.revision;
-      if (ev.raw) send(ev.type, undefined, ev.raw);
+      if (ev.frame) sendFrame(ev.frame);
       else send(ev.type, render(ev.object));
       if (res.writableNeedDrain) {
         // Back-pressure: wait for the socket to drain rather than buffering without bound.

@@ -4,7 +4,7 @@
 import type { ResourceDef } from '../../api/types.js';
 import type { KubeObject } from '../../machinery/object.js';
 import { gone } from '../../machinery/errors.js';
-import { RevisionCompactedError, type WatchEvent as StoreEvent } from '../../storage/types.js';
+import { RevisionCompactedError, type KeyValue, type WatchEvent as StoreEvent } from '../../storage/types.js';
 import type { RegistryDeps } from './context.js';
 import { decodeFromStorage, jsonFromStorage } from './codec.js';
 import { listPrefix } from './keys.js';
@@ -13,10 +13,36 @@ import { parseRevision, tooLargeResourceVersion } from './read.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
-/** A watch event: the object decoded, or (raw mode, nothing to filter) its JSON bytes only. */
+/** A watch event: the object decoded, or (raw mode) the whole event line as bytes. */
 export type ApiWatchEvent =
-  | { type: WatchEventType; object: KubeObject; raw?: undefined; revision: number }
-  | { type: WatchEventType; object?: undefined; raw: Buffer; revision: number };
+  | { type: WatchEventType; object: KubeObject; frame?: undefined; revision: number }
+  | { type: WatchEventType; object?: undefined; frame: Buffer; revision: number };
+
+// The watch cache hands every watcher of a resource the same event objects, so an event's bytes
+// (`{"type":...,"object":...}` and a newline) are built once and written to every watcher, and a
+// selector reads an object decoded once (DESIGN.md: objects travel as bytes). Keyed weakly: an
+// event leaves memory with the cache's window.
+const frames = new WeakMap<StoreEvent, Map<string, Buffer>>();
+const decoded = new WeakMap<KeyValue, KubeObject>();
+const NEWLINE_CLOSE = Buffer.from('}\n');
+
+function frameOf(def: ResourceDef, ev: StoreEvent, type: WatchEventType): Buffer {
+  const k = `${type} ${def.group}/${def.version}`;
+  let byView = frames.get(ev);
+  const hit = byView?.get(k);
+  if (hit) return hit;
+  const frame = Buffer.concat([Buffer.from(`{"type":"${type}","object":`), jsonFromStorage(def, ev.kv), NEWLINE_CLOSE]);
+  if (!byView) frames.set(ev, byView = new Map());
+  byView.set(k, frame);
+  return frame;
+}
+
+/** The object for selector checks only: shared between watchers, never to be changed. */
+function readOnly(def: ResourceDef, kv: KeyValue): KubeObject {
+  let obj = decoded.get(kv);
+  if (!obj) decoded.set(kv, obj = decodeFromStorage(def, kv));
+  return obj;
+}
 
 export interface WatchQuery {
   resourceVersion: string;
@@ -60,9 +86,9 @@ export async function* watchEvents(
   }
   try {
     for await (const ev of iterable) {
-      if (raw && filter.matchesAll) {
-        const type = ev.type === 'create' ? 'ADDED' : ev.type === 'update' ? 'MODIFIED' : 'DELETED';
-        yield { type, raw: jsonFromStorage(def, ev.kv), revision: ev.kv.modRevision };
+      if (raw) {
+        const type = rawType(def, ev, filter);
+        if (type) yield { type, frame: frameOf(def, ev, type), revision: ev.kv.modRevision };
         continue;
       }
       const out = translate(def, ev, filter);
@@ -72,6 +98,19 @@ export async function* watchEvents(
     if (e instanceof RevisionCompactedError) throw gone(`too old resource version: ${fromRevision} (${e.compacted})`);
     throw e;
   }
+}
+
+/** The event type a watcher with `filter` sees (objects moving in or out of it are ADDED / DELETED), if any. */
+function rawType(def: ResourceDef, ev: StoreEvent, filter: ObjectFilter): WatchEventType | undefined {
+  const plain = ev.type === 'create' ? 'ADDED' : ev.type === 'update' ? 'MODIFIED' : 'DELETED';
+  if (filter.matchesAll) return plain;
+  const now = filter.matches(readOnly(def, ev.kv));
+  if (ev.type !== 'update') return now ? plain : undefined;
+  const before = ev.prev ? filter.matches(readOnly(def, ev.prev)) : false;
+  if (now && before) return 'MODIFIED';
+  if (now) return 'ADDED';
+  if (before) return 'DELETED';
+  return undefined;
 }
 
 function translate(def: ResourceDef, ev: StoreEvent, filter: ObjectFilter): ApiWatchEvent | undefined {
