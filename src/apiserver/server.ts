@@ -28,7 +28,7 @@ import { CrdManager } from './crd-manager.js';
 import { strategyResolver } from './strategy-for.js';
 import { bootstrap } from './bootstrap.js';
 import { DEFAULT_SERVICE_CIDR } from './defaults.js';
-import { withWatchCache, type WatchCacheOptions } from '../storage/watchcache/index.js';
+import { withWatchCache, type CachedStore, type WatchCacheOptions } from '../storage/watchcache/index.js';
 
 export interface ApiServerConfig {
   store: Store;
@@ -75,6 +75,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     : withWatchCache(cfg.store, { beforeWindow: 'expire', logger: log, ...cfg.watchCache, closeInner: false });
   const deps: RegistryDeps = {
     store,
+    ...(store !== cfg.store ? { peek: (key: string) => (store as CachedStore).peek(key) } : {}),
     strategyFor: strategyResolver(clock),
     admission: [
       namespaceLifecycle(() => deps),

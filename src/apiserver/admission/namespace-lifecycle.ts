@@ -3,6 +3,8 @@
 import { forbidden, notFound, StatusError } from '../../machinery/errors.js';
 import type { AdmissionPlugin, RegistryDeps } from '../registry/context.js';
 import { getObject } from '../registry/read.js';
+import { objectKey } from '../registry/keys.js';
+import { decodeFromStorage } from '../registry/codec.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 const UNDELETABLE = new Set(['default', 'kube-system', 'kube-public']);
@@ -21,12 +23,18 @@ export function namespaceLifecycle(deps: () => RegistryDeps): AdmissionPlugin {
       if (!def.namespaced || req.operation !== 'CREATE') return;
       const nsDef = deps().resource('', 'v1', 'namespaces');
       if (!nsDef) return;
+      // As kube's plugin: the namespace from the cache (an informer there), the store only when the
+      // cache does not have it (a namespace created a moment ago).
+      const cached = deps().peek?.(objectKey(nsDef, '', req.namespace));
       let ns;
-      try {
-        ns = await getObject(deps(), nsDef, '', req.namespace);
-      } catch (e) {
-        if (e instanceof StatusError && e.code === 404) throw notFound({ group: '', resource: 'namespaces' }, req.namespace);
-        throw e;
+      if (cached) ns = decodeFromStorage(nsDef, cached);
+      else {
+        try {
+          ns = await getObject(deps(), nsDef, '', req.namespace);
+        } catch (e) {
+          if (e instanceof StatusError && e.code === 404) throw notFound({ group: '', resource: 'namespaces' }, req.namespace);
+          throw e;
+        }
       }
       if (ns.metadata?.deletionTimestamp) {
         throw forbidden({ group: def.group, resource: def.resource }, req.name,

@@ -1,6 +1,6 @@
 // What the generic registry needs, as one typed object.
 import type { Logger } from 'pino';
-import type { Store } from '../../storage/types.js';
+import type { KeyValue, Store } from '../../storage/types.js';
 import type { KindStrategy, ResourceDef } from '../../api/types.js';
 import type { KubeObject } from '../../machinery/object.js';
 import type { Clock } from '../../machinery/clock.js';
@@ -25,6 +25,8 @@ export interface AdmissionRequest {
 
 export interface RegistryDeps {
   store: Store;
+  /** A lister's read of a key from the watch cache (null: not cached; read the store). */
+  peek?(key: string): KeyValue | undefined | null;
   strategyFor(def: ResourceDef): KindStrategy | undefined;
   /** Extra validation for custom resources (schema), run after strategy validation. */
   validateCustom?(def: ResourceDef, obj: KubeObject): FieldError[];

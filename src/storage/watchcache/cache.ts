@@ -68,7 +68,15 @@ export interface WatchCacheStats {
   readonly watchesMovedToCache: number;
 }
 
-export type CachedStore = Store & { stats(): WatchCacheStats };
+export type CachedStore = Store & {
+  stats(): WatchCacheStats;
+  /**
+   * A key's value as the cache holds it now, without asking the store: a lister's read (possibly a
+   * little behind the store), for admission checks as kube's use informers. `null` when the key's
+   * resource is not cached (yet): read the store then.
+   */
+  peek(key: string): KeyValue | undefined | null;
+};
 
 const REGISTRY = '/registry/';
 
@@ -144,6 +152,17 @@ class WatchCache implements CachedStore {
       this.sweeper = setInterval(() => this.sweep(), Math.min(10_000, Math.max(1000, this.limits.windowMs / 4)));
       this.sweeper.unref();
     }
+  }
+
+  peek(key: string): KeyValue | undefined | null {
+    const prefix = resourcePrefixOf(key);
+    const r = prefix === undefined ? undefined : this.resources.get(prefix);
+    if (!r?.ready) {
+      // Start caching the resource, so that the next reads are served from memory.
+      if (prefix !== undefined && !r && !this.closed) this.list(prefix, { limit: 1 }).catch(() => undefined);
+      return null;
+    }
+    return r.items.get(key);
   }
 
   // ---- pass-through ----
