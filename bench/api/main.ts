@@ -1,168 +1,137 @@
-// bench/api: API throughput and latency of `k8ts server` on SQLite, beside the floor of raw durable
-// SQLite inserts (one fsynced transaction per insert) on the same disk. Prints a table and writes
-// bench/results/api.json.  Usage: node dist/bench/api/main.js [--quick]
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+// bench/api: the API server on each datastore, SQLite and etcd, side by side: the raw floor of each
+// datastore (floors.ts), create/update/get/list/watch of ConfigMaps through the API (crud.ts), a
+// watch fan-out to 1,000 watchers (fanout.ts), and realistic pods of about 3 KiB to 10,000 and
+// 100,000 with the server's memory and paged LISTs (scale.ts). Prints the tables and the targets
+// of issues 2 and 5 and writes bench/results/api.json (a run of one backend keeps the other's
+// results from an earlier run in that file).
+// Usage: npm run bench:api -- [--backend sqlite|etcd|both] [--quick]
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import Database from 'better-sqlite3';
-import { startServerProcess, call, type ServerProcess } from '../../test/helpers/server-process.js';
-import { printTable, summarize, type Summary } from '../lib/stats.js';
+import { startBackend, startEtcdForBench, type Backend, type BackendName } from './backends.js';
+import { crudPhases } from './crud.js';
+import { watchFanout } from './fanout.js';
+import { etcdFloors, sqliteFloors } from './floors.js';
+import { memoryTable, operationsTable, targets, targetsTable, type BackendResult } from './report.js';
+import { podScale } from './scale.js';
+import { buildInfo, repoRoot, sleep } from './util.js';
 
-const repoRoot = new URL('../../..', import.meta.url).pathname;
-const quick = process.argv.includes('--quick');
-const CONCURRENCY = [1, 10, 100];
-const OPS: Record<number, number> = quick ? { 1: 200, 10: 500, 100: 1000 } : { 1: 500, 10: 2000, 100: 5000 };
-const VALUE = 'v'.repeat(800); // a ConfigMap of about 1 KiB
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const backendArg = argv.includes('--backend') ? argv[argv.indexOf('--backend') + 1] : 'both';
+if (backendArg !== 'sqlite' && backendArg !== 'etcd' && backendArg !== 'both') {
+  console.error('usage: npm run bench:api -- [--backend sqlite|etcd|both] [--quick]');
+  process.exit(2);
+}
+const backends: BackendName[] = backendArg === 'both' ? ['sqlite', 'etcd'] : [backendArg];
+const POD_STEPS = quick ? [2000, 10_000] : [10_000, 100_000];
+const FANOUT = { watchers: 1000, processes: 4, writes: quick ? 30 : 100, spacingMs: 20 };
+const t0 = Date.now();
+const progress = (name: string) => (m: string) => console.error(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s ${name}] ${m}`);
 
-const configMap = (ns: string, name: string, data = VALUE) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels: { bench: 'api' } }, data: { value: data } });
-
-async function runPool(concurrency: number, total: number, op: (i: number) => Promise<void>): Promise<{ lat: number[]; wallMs: number }> {
-  const lat: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= total) return;
-      const t = performance.now();
-      await op(i);
-      lat.push(performance.now() - t);
+async function runBackend(name: BackendName): Promise<BackendResult> {
+  const log = progress(name);
+  const r: BackendResult = { backend: name, date: new Date().toISOString(), quick, floors: {}, phases: {}, phaseErrors: {}, scale: [] };
+  let b: Backend | undefined;
+  let stage = 'floors';
+  try {
+    // 1. The datastore's floor, then a server on it: ConfigMaps, then the watch fan-out.
+    if (name === 'sqlite') {
+      const dir = mkdtempSync(join(tmpdir(), 'k8ts-bench-floor-'));
+      try {
+        const f = await sqliteFloors(dir, quick);
+        r.floors = { sqlite1: f.one, sqlite100: f.writers100, sqliteBatch100: f.batched100 };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      log(`floor: ${f1(r.floors['sqlite1']?.perSecond)} inserts/s (1 writer), ${f1(r.floors['sqlite100']?.perSecond)}/s (100 writers), ${f1(r.floors['sqliteBatch100']?.perSecond)}/s (100 per transaction)`);
+      stage = 'start server';
+      b = await startBackend('sqlite');
+    } else {
+      const e = await startEtcdForBench();
+      try {
+        const f = await etcdFloors(e.etcd.urls[0] as string, quick);
+        r.floors = { etcd1: f.one, etcd100: f.c100 };
+      } catch (err) {
+        await e.etcd.stop();
+        throw err;
+      }
+      log(`floor: ${f1(r.floors['etcd1']?.perSecond)} puts/s (1 client), ${f1(r.floors['etcd100']?.perSecond)}/s (100 clients)`);
+      stage = 'start server';
+      b = await startBackend('etcd', e);
     }
-  }));
-  return { lat, wallMs: performance.now() - t0 };
-}
-
-function expectStatus(r: { status: number; body: string }, want: number, what: string): void {
-  if (r.status !== want) throw new Error(`${what}: HTTP ${r.status}: ${r.body.slice(0, 300)}`);
-}
-
-/** A watcher process on a namespace; resolves once it is watching. `result()` gives arrival times. */
-async function startWatcher(s: ServerProcess, kubeconfig: string, ns: string, rv: string, expected: number): Promise<{ result(): Promise<Record<string, number>> }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'bench', 'api', 'watcher.js'), s.url, kubeconfig, ns, rv, String(expected)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  await new Promise<void>((resolve, reject) => {
-    child.stderr.on('data', (d: Buffer) => { if (d.toString().includes('watching')) resolve(); });
-    child.once('exit', (code) => reject(new Error(`watcher exited ${code}`)));
-  });
-  return {
-    result: () => new Promise((resolve) => {
-      const t = setTimeout(() => child.kill('SIGTERM'), 10_000);
-      child.once('exit', () => { clearTimeout(t); resolve(JSON.parse(out || '{}') as Record<string, number>); });
-    }),
-  };
-}
-
-function floor(dir: string, n: number): Summary {
-  const db = new Database(join(dir, 'floor.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE kv (id INTEGER PRIMARY KEY, key TEXT UNIQUE, value BLOB)');
-  const ins = db.prepare('INSERT INTO kv (key, value) VALUES (?, ?)');
-  const value = Buffer.from(JSON.stringify(configMap('floor', 'x')));
-  const lat: number[] = [];
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    db.transaction(() => ins.run(`/registry/configmaps/floor/cm-${i}`, value))();
-    lat.push(performance.now() - t);
+    await sleep(1000);
+    r.idleRssMiB = b.server.rssMiB();
+    const kubeconfig = join(b.dataDir, 'kubeconfig.yaml');
+    stage = 'ConfigMaps';
+    await crudPhases(b.server, kubeconfig, quick, log, r.phases, r.phaseErrors);
+    await sleep(2000);
+    r.afterLoadIdleRssMiB = b.server.rssMiB();
+    stage = 'watch fan-out';
+    log(`watch fan-out: ${FANOUT.watchers} watchers in ${FANOUT.processes} processes, ${FANOUT.writes} writes`);
+    r.fanout = await watchFanout(b.server, kubeconfig, FANOUT);
+    log(`watch fan-out: p99 ${r.fanout.delivery.p99.toFixed(1)} ms, ${r.fanout.missing} missing`);
+    await b.stop();
+    b = undefined;
+    // 2. A fresh server on a fresh datastore: pods at scale.
+    stage = 'start server for pods';
+    b = await startBackend(name);
+    await sleep(1000);
+    r.scaleIdleRssMiB = b.server.rssMiB();
+    stage = 'pods at scale';
+    await podScale(b, POD_STEPS, log, r.scale);
+  } catch (e) {
+    r.error = `${stage}${r.scale.length ? ` (after the ${r.scale[r.scale.length - 1]?.pods}-pod step)` : ''}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
+    if (b) {
+      const { exitCode, signalCode } = b.server.child;
+      if (exitCode !== null || signalCode !== null) r.error += `\n(the server exited: ${exitCode ?? signalCode})`;
+      r.error += `\nlast of the server's log:\n${b.server.log().slice(-3000)}`;
+    }
+    log(`FAILED: ${r.error}`);
+  } finally {
+    await b?.stop();
   }
-  const s = summarize(lat, performance.now() - t0);
-  db.close();
-  return s;
+  return r;
 }
+
+const f1 = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(0));
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(repoRoot, 'bench', 'results', 'tmp-api-'));
-  const results: Record<string, unknown> = { date: new Date().toISOString(), quick, machine: { cpus: (await import('node:os')).cpus().length } };
-  const rows: Array<Array<string | number>> = [];
-  const add = (name: string, c: number | string, s: Summary) => rows.push([name, String(c), s.count, s.perSecond, s.p50, s.p99, s.max]);
-  let server: ServerProcess | undefined;
-  try {
-    const fl = floor(dir, quick ? 300 : 1000);
-    add('floor: raw SQLite insert (fsync each)', 1, fl);
-    results.floor = fl;
-    server = await startServerProcess(repoRoot, join(dir, 'data'));
-    await new Promise((r) => setTimeout(r, 1000));
-    results.idleRssMiB = server.rssMiB();
-    const s = server;
-    const phases: Record<string, Summary> = {};
-    for (const c of CONCURRENCY) {
-      const ns = `bench-c${c}`;
-      expectStatus(await call(s, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }), 201, 'namespace');
-      const list0 = JSON.parse((await call(s, 'GET', `/api/v1/namespaces/${ns}/configmaps?limit=1`)).body) as { metadata: { resourceVersion: string } };
-      const answered = new Map<string, number>();
-      const total = OPS[c] ?? 1000;
-      const watcher = await startWatcher(s, join(dir, 'data', 'kubeconfig.yaml'), ns, list0.metadata.resourceVersion, total);
-      // Warm the connections first: the figures are for steady state, not TLS handshakes.
-      await Promise.all(Array.from({ length: c }, () => call(s, 'GET', `/api/v1/namespaces/${ns}`)));
-      const rvs: string[] = new Array<string>(total);
-      const create = await runPool(c, total, async (i) => {
-        const r = await call(s, 'POST', `/api/v1/namespaces/${ns}/configmaps`, configMap(ns, `cm-${i}`));
-        answered.set(`cm-${i}`, performance.timeOrigin + performance.now());
-        expectStatus(r, 201, 'create');
-        rvs[i] = (JSON.parse(r.body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
-      });
-      const delivered = await watcher.result();
-      const watchLat: number[] = [];
-      for (const [name, at] of answered) { const d = delivered[name]; if (d !== undefined) watchLat.push(Math.max(0, d - at)); }
-      const firstAnswer = Math.min(...answered.values());
-      const lastDelivery = Math.max(...Object.values(delivered));
-      phases[`create@${c}`] = summarize(create.lat, create.wallMs);
-      phases[`watch@${c}`] = { ...summarize(watchLat, lastDelivery - firstAnswer), count: Object.keys(delivered).length };
-      const update = await runPool(c, total, async (i) => {
-        const r = await call(s, 'PUT', `/api/v1/namespaces/${ns}/configmaps/cm-${i}`, { ...configMap(ns, `cm-${i}`, `${VALUE}-u`), metadata: { name: `cm-${i}`, namespace: ns, resourceVersion: rvs[i] } });
-        expectStatus(r, 200, 'update');
-      });
-      phases[`update@${c}`] = summarize(update.lat, update.wallMs);
-      const get = await runPool(c, total, async (i) => { expectStatus(await call(s, 'GET', `/api/v1/namespaces/${ns}/configmaps/cm-${i}`), 200, 'get'); });
-      phases[`get@${c}`] = summarize(get.lat, get.wallMs);
-      add('create', c, phases[`create@${c}`] as Summary);
-      add('update', c, phases[`update@${c}`] as Summary);
-      add('get', c, phases[`get@${c}`] as Summary);
-      add('watch event after create answered', c, phases[`watch@${c}`] as Summary);
-    }
-    // LIST of 1,000 and 10,000 objects.
-    for (const size of [1000, 10000]) {
-      const ns = `bench-list-${size}`;
-      expectStatus(await call(s, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }), 201, 'namespace');
-      await runPool(100, size, async (i) => { expectStatus(await call(s, 'POST', `/api/v1/namespaces/${ns}/configmaps`, configMap(ns, `cm-${i}`)), 201, 'create'); });
-      for (const c of CONCURRENCY) {
-        const total = Math.max(c, size === 10000 ? 20 : 50);
-        const r = await runPool(c, total, async () => {
-          const res = await call(s, 'GET', `/api/v1/namespaces/${ns}/configmaps`);
-          expectStatus(res, 200, 'list');
-          if (res.body.length < size * 500) throw new Error('short list');
-        });
-        phases[`list${size}@${c}`] = summarize(r.lat, r.wallMs);
-        add(`list ${size} ConfigMaps`, c, phases[`list${size}@${c}`] as Summary);
-      }
-    }
-    results.phases = phases;
-    results.loadedRssMiB = s.rssMiB();
-    await new Promise((r) => setTimeout(r, 2000));
-    results.afterLoadIdleRssMiB = s.rssMiB();
-  } finally {
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+  const build = buildInfo();
+  const loadStart = loadavg();
+  const results: BackendResult[] = [];
+  for (const name of backends) results.push(await runBackend(name));
+  const loadEnd = loadavg();
+  const ts = targets(results);
+  const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  console.log(`\nk8ts bench/api (${quick ? 'quick' : 'full'} run, ${cpus().length} CPUs, ${((Date.now() - t0) / 60_000).toFixed(1)} min; load average ${la(loadStart)} at start, ${la(loadEnd)} at end)`);
+  console.log(`server: k8ts server --disable-scheduler --disable-controllers all (commit ${build.commit}${build.changedOutsideBench ? `, ${build.changedOutsideBench} files changed outside bench/` : ''}; watch cache ${build.watchCache ? 'on' : 'not in this build'}); pods: ${POD_STEPS.join(' then ')}\n`);
+  const after = buildInfo();
+  if (after.watchCache !== build.watchCache || after.commit !== build.commit) console.log(`NOTE: the build changed during the run (now commit ${after.commit}, watch cache ${after.watchCache ? 'on' : 'off'})\n`);
+  console.log(operationsTable(results));
+  console.log(`\n${memoryTable(results)}\n`);
+  console.log(targetsTable(results, ts));
+  for (const r of results) {
+    for (const [phase, e] of Object.entries(r.phaseErrors)) console.log(`\n${r.backend} ${phase}: ${e}`);
+    if (r.error) console.log(`\n${r.backend} FAILED at ${r.error}`);
   }
-  const table = printTable(['operation', 'clients', 'ops', 'ops/s', 'p50 ms', 'p99 ms', 'max ms'], rows);
-  const p = results.phases as Record<string, Summary>;
-  const floorRate = (results.floor as Summary).perSecond;
-  const targets = [
-    ['creates/s at 100 clients >= 50% of floor', `${p['create@100']?.perSecond.toFixed(0)} vs ${(floorRate / 2).toFixed(0)}`, (p['create@100']?.perSecond ?? 0) >= floorRate / 2],
-    ['p99 create latency at 100 clients <= 50 ms', `${p['create@100']?.p99.toFixed(1)} ms`, (p['create@100']?.p99 ?? Infinity) <= 50],
-    ['p99 update latency at 100 clients <= 50 ms', `${p['update@100']?.p99.toFixed(1)} ms`, (p['update@100']?.p99 ?? Infinity) <= 50],
-    ['watch event p99 <= 10 ms after the write answered', `${p['watch@100']?.p99.toFixed(1)} ms (100 clients), ${p['watch@1']?.p99.toFixed(1)} ms (1 client)`, (p['watch@100']?.p99 ?? Infinity) <= 10],
-    ['LIST of 10,000 ConfigMaps <= 1 s', `${p['list10000@1']?.p99.toFixed(0)} ms p99 (1 client)`, (p['list10000@1']?.p99 ?? Infinity) <= 1000],
-    ['idle server <= 150 MiB RSS', `${(results.idleRssMiB as number).toFixed(0)} MiB at start, ${(results.afterLoadIdleRssMiB as number).toFixed(0)} MiB idle after load`, (results.idleRssMiB as number) <= 150],
-  ] as const;
-  results.targets = targets.map(([name, measured, met]) => ({ name, measured, met }));
-  console.log(`\nk8ts bench/api (SQLite, ${quick ? 'quick' : 'full'} run)\n\n${table}\n`);
-  console.log(printTable(['target', 'measured', 'met'], targets.map(([n, m, ok]) => [n, m, ok ? 'yes' : 'NO'])));
+
+  const path = join(repoRoot, 'bench', 'results', 'api.json');
+  let earlier: Record<string, unknown> = {};
+  if (backends.length === 1 && existsSync(path)) {
+    try {
+      const old = JSON.parse(readFileSync(path, 'utf8')) as { backends?: Record<string, unknown> };
+      earlier = old.backends ?? {};
+    } catch { /* an older format: start afresh */ }
+  }
+  const out = {
+    date: new Date().toISOString(), quick, machine: { cpus: cpus().length }, build, loadavg: { start: loadStart, end: loadEnd },
+    backends: { ...earlier, ...Object.fromEntries(results.map((r) => [r.backend, { ...r, build, targets: ts.map((t) => ({ name: t.name, measured: t.measured[r.backend], met: t.met[r.backend] })) }])) },
+  };
   mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(repoRoot, 'bench', 'results', 'api.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify(out, null, 2)}\n`);
   console.log('\nwrote bench/results/api.json');
+  if (results.some((r) => r.error)) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => { console.error(e); process.exit(1); });

@@ -127,6 +127,9 @@ export class EtcdClient {
       'grpc.max_reconnect_backoff_ms': 3_000,
       // Our own connections: close() then ends them at once.
       'grpc.use_local_subchannel_pool': 1,
+      // HTTP/2's default 64 KiB window holds about twenty 3 KiB events: under sustained writes etcd
+      // then waits for window updates from a busy event loop and the watch cache falls seconds behind.
+      'grpc-node.flow_control_window': 16 << 20,
     };
     const { KV, Watch } = etcdServices();
     this.members = targets.map((endpoint) => {
