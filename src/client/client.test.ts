@@ -104,22 +104,30 @@ test('events of the same reason and message are aggregated into one Event with a
   assert.match(out.stdout, /Poked\s+.*poked once/);
 });
 
-test('leader election: one leader at a time, the other takes over when it stops', async () => {
+test('leader election: one leader at a time, the other takes over when it stops', async (t) => {
   const leading: string[] = [];
-  const opts = { name: 'test-lock', leaseDurationMs: 1000, renewDeadlineMs: 700, retryPeriodMs: 100 };
+  const opts = { name: 'test-lock', leaseDurationMs: 1000, renewDeadlineMs: 700, retryPeriodMs: 400 };
   const a = new AbortController();
   const b = new AbortController();
   const run = (id: string, signal: AbortSignal) => runLeaderElection(client, { ...opts, identity: id }, {
     onStartedLeading: (s) => { leading.push(id); return new Promise<void>((r) => s.addEventListener('abort', () => r())); },
   }, signal);
   const ra = run('a', a.signal);
+  t.after(() => { a.abort(); b.abort(); });
   await eventually(() => leading.length === 1, 5000, 'first leader');
   const rb = run('b', b.signal);
   await new Promise((r) => setTimeout(r, 1500));
   assert.deepEqual(leading, ['a'], 'b waits while a renews');
-  a.abort();
+  a.abort(); // no release: as a leader that dies
   await ra;
+  type LeaseObj = KubeObject & { spec: { holderIdentity: string; leaseTransitions: number; renewTime: string; acquireTime: string } };
+  const lastRenewal = Date.parse((await client.get<LeaseObj>(R.leases, 'kube-system', 'test-lock')).spec.renewTime);
   await eventually(() => leading.length === 2, 5000, 'b takes over');
+  // b watched the lease, so it timed a's last renewal when it happened and tried again as it ran
+  // out: one lease duration after that renewal, not up to two retry periods later (client-go's polls).
+  const takeover = Date.parse((await client.get<LeaseObj>(R.leases, 'kube-system', 'test-lock')).spec.acquireTime) - lastRenewal;
+  console.log(`# leader election: b took the lease ${takeover} ms after a's last renewal (lease ${opts.leaseDurationMs} ms, retry ${opts.retryPeriodMs} ms)`);
+  assert.ok(takeover >= opts.leaseDurationMs && takeover <= opts.leaseDurationMs + 150, `b took over ${takeover} ms after a's last renewal`);
   assert.deepEqual(leading, ['a', 'b']);
   const lease = await client.get<KubeObject & { spec: { holderIdentity: string; leaseTransitions: number } }>(R.leases, 'kube-system', 'test-lock');
   assert.equal(lease.spec.holderIdentity, 'b');
