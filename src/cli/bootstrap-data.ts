@@ -141,7 +141,8 @@ export async function saveBootstrapData(store: Store, token: string, files: Boot
   return { files, created: true };
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
+/** A file's text, or undefined when it does not exist. */
+export async function readIfExists(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (e) {

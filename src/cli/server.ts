@@ -1,5 +1,5 @@
 // `k8ts server`: the control plane on one machine: PKI, datastore, API server, admin kubeconfig.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,7 +18,7 @@ import { enabledControllers, type ControlPlaneConfig } from './control-plane.js'
 import { startControlPlaneThread } from './control-plane-thread.js';
 import { writeFileAtomic } from '../machinery/write-file-atomic.js';
 import { createClient } from '../client/index.js';
-import { syncClusterCa } from './bootstrap-data.js';
+import { readIfExists, syncClusterCa } from './bootstrap-data.js';
 import { formatServerToken, generateServerSecret, parseServerToken, type ServerToken } from './server-token.js';
 import { apiServerLeaseName, startKubernetesEndpoints } from './kubernetes-endpoints.js';
 
@@ -114,15 +114,6 @@ export interface ServerDeps { store?: Store }
 
 const isSqliteEndpoint = (endpoint: string): boolean => endpoint === '' || endpoint.startsWith('sqlite:');
 export const serverTokenPath = (dataDir: string): string => join(dataDir, 'token');
-
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
 
 /**
  * The server token, if this server is one of a cluster sharing its datastore: --token, else

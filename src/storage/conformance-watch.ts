@@ -11,7 +11,7 @@ import type { WithStore } from './conformance.js';
 const buf = (s: string): Buffer => Buffer.from(s, 'utf8');
 
 /** Reads exactly `n` events, failing on timeout or on the end of the watch. */
-async function collect(it: AsyncIterator<WatchEvent>, n: number, ms = 10_000): Promise<WatchEvent[]> {
+export async function collect(it: AsyncIterator<WatchEvent>, n: number, ms = 10_000): Promise<WatchEvent[]> {
   const out: WatchEvent[] = [];
   const deadline = Date.now() + ms;
   while (out.length < n) {

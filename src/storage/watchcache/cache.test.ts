@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { storeConformance } from '../conformance.js';
+import { collect } from '../conformance-watch.js';
 import { openSqliteStore, WatchOverflowError } from '../sqlite/index.js';
 import {
   KeyExistsError, KeyNotFoundError, RevisionCompactedError, RevisionConflictError,
@@ -119,21 +120,6 @@ function iterate(s: Store, prefix: string, after: number, ac: AbortController): 
   return s.watch(prefix, after, ac.signal)[Symbol.asyncIterator]();
 }
 
-/** Reads exactly `n` events, failing on timeout or on the end of the watch. */
-async function collect(it: AsyncIterator<WatchEvent>, n: number, ms = 10_000): Promise<WatchEvent[]> {
-  const out: WatchEvent[] = [];
-  const deadline = Date.now() + ms;
-  while (out.length < n) {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), deadline - Date.now()); });
-    const r = await Promise.race([it.next(), timeout]);
-    clearTimeout(timer);
-    if (r === 'timeout') assert.fail(`timed out after ${out.length} of ${n} events`);
-    if (r.done === true) assert.fail(`watch ended after ${out.length} of ${n} events`);
-    out.push(r.value);
-  }
-  return out;
-}
 
 /** Whether a promise settles within `ms`. */
 async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
