@@ -87,6 +87,14 @@ export class RevisionConflictError extends StoreError {
   }
 }
 
+/** A watch ended because its consumer fell too far behind (it re-watches from its last revision). */
+export class WatchOverflowError extends StoreError {
+  constructor(readonly buffered: number) {
+    super(`watch ended: consumer fell more than ${buffered} events behind`);
+    this.name = 'WatchOverflowError';
+  }
+}
+
 export class RevisionCompactedError extends StoreError {
   constructor(readonly requested: number, readonly compacted: number) {
     super(`required revision ${requested} has been compacted (compacted revision ${compacted})`);

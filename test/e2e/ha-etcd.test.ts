@@ -3,14 +3,14 @@
 // losing an etcd member loses no acknowledged write.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEtcd, type EtcdCluster } from '../helpers/etcd.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
-import { eventually, KUBECTL, repoRoot, type KubectlResult } from '../helpers/cluster.js';
+import { eventually, KUBECTL, repoRoot, runCommand, type KubectlResult } from '../helpers/cluster.js';
 
 const LEASE_SECONDS = 15; // the scheduler's and controller manager's Lease, as kube's default
 
@@ -22,12 +22,8 @@ describe('three servers on a three-member etcd', { timeout: 240_000 }, () => {
   const members: Member[] = [];
   const sims: ChildProcess[] = [];
 
-  const kubectlRaw = (m: Member, args: string[]): Promise<KubectlResult> => new Promise((resolve) => {
-    execFile(KUBECTL, ['--kubeconfig', m.kubeconfig, ...args], { env: { ...process.env, HOME: dir }, timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const kubectlRaw = (m: Member, args: string[]): Promise<KubectlResult> =>
+    runCommand(KUBECTL, ['--kubeconfig', m.kubeconfig, ...args], { ...process.env, HOME: dir }, 30_000);
   const kubectl = async (m: Member, args: string[]): Promise<string> => {
     const r = await kubectlRaw(m, args);
     if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} against ${m.name} exited ${r.code}: ${r.stderr}`);

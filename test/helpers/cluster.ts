@@ -1,6 +1,5 @@
 // A real API server in-process for tests: free port on 127.0.0.1, in-memory SQLite, its own PKI
 // and kubeconfig in a temp dir, and the real kubectl pointed at it.
-import type { WatchCacheOptions } from '../../src/storage/watchcache/index.js';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { request as httpsRequest } from 'node:https';
 import pino from 'pino';
 import { openStore } from '../../src/storage/index.js';
 import type { Store } from '../../src/storage/index.js';
+import type { WatchCacheOptions } from '../../src/storage/watchcache/index.js';
 import { ensureClusterPki, issueClientCert, writeAdminKubeconfig, x509Authenticator, type ClusterPki } from '../../src/apiserver/auth/index.js';
 import { startApiServer, type RunningApiServer } from '../../src/apiserver/server.js';
 
@@ -56,15 +56,8 @@ export async function startTestCluster(opts: { bookmarkIntervalSeconds?: number;
   await writeAdminKubeconfig(kubeconfig, { server: server.url, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem });
   const baseEnv = { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, 'kube-cache'), HOME: dir };
 
-  const kubectlRaw: TestCluster['kubectlRaw'] = (args, o = {}) => new Promise((resolve) => {
-    const child = execFile(KUBECTL, args, { env: { ...baseEnv, ...(o.env ?? {}) }, timeout: o.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      });
-    if (o.input !== undefined) child.stdin?.end(o.input);
-    else child.stdin?.end();
-  });
+  const kubectlRaw: TestCluster['kubectlRaw'] = (args, o = {}) =>
+    runCommand(KUBECTL, args, { ...baseEnv, ...(o.env ?? {}) }, o.timeoutMs ?? 30_000, o.input);
 
   const kubectl: TestCluster['kubectl'] = async (args, o) => {
     const r = await kubectlRaw(args, o);
@@ -110,6 +103,17 @@ export async function startTestCluster(opts: { bookmarkIntervalSeconds?: number;
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs a command to its end: exit code (1 when it was killed or could not start), stdout, stderr. */
+export function runCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, input?: string): Promise<KubectlResult> {
+  return new Promise((resolve) => {
+    const child = execFile(cmd, args, { env, timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+    child.stdin?.end(input);
+  });
 }
 
 /** Wait until `check` returns a truthy value (polling; for tests only). */

@@ -4,8 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from './server-process.js';
-import { repoRoot, KUBECTL, type KubectlResult } from './cluster.js';
-import { execFile } from 'node:child_process';
+import { repoRoot, runCommand, KUBECTL, type KubectlResult } from './cluster.js';
 
 export interface SimProcess { child: ChildProcess; stop(signal?: NodeJS.Signals): Promise<void> }
 
@@ -27,13 +26,7 @@ export async function startSimCluster(serverArgs: string[] = []): Promise<SimClu
   const env = { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, 'kube-cache'), HOME: dir };
   const sims: SimProcess[] = [];
 
-  const kubectlRaw: SimCluster['kubectlRaw'] = (args, o = {}) => new Promise((resolve) => {
-    const child = execFile(KUBECTL, args, { env, timeout: o.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin?.end(o.input);
-  });
+  const kubectlRaw: SimCluster['kubectlRaw'] = (args, o = {}) => runCommand(KUBECTL, args, env, o.timeoutMs ?? 60_000, o.input);
   const kubectl: SimCluster['kubectl'] = async (args, o) => {
     const r = await kubectlRaw(args, o);
     if (r.code !== 0) throw Object.assign(new Error(`kubectl ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`), r);

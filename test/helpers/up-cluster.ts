@@ -1,11 +1,11 @@
 // A cluster made the way a user makes one: `k8ts up` (root; containerd, CNI), driven with the real
 // kubectl, removed with `k8ts down`. Each one has its own data dir, ports, bridge, pod range and
 // log dirs, so it never meets the machine's own cluster.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KUBECTL, repoRoot, type KubectlResult } from './cluster.js';
+import { KUBECTL, repoRoot, runCommand, type KubectlResult } from './cluster.js';
 import { freePort } from './node.js';
 
 export interface UpCluster {
@@ -25,21 +25,12 @@ export interface UpCluster {
   down(): Promise<KubectlResult>;
 }
 
-const exec = (cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, input?: string): Promise<KubectlResult> =>
-  new Promise((resolve) => {
-    const child = execFile(cmd, args, { env, timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-    child.stdin?.end(input);
-  });
-
 export async function startUpCluster(): Promise<UpCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'k8up-'));
   const tag = Math.random().toString(36).slice(2, 7);
   const bridge = `k8tsu${tag}`;
   const podLogsDir = join(dir, 'logs', 'pods');
-  const k8ts = (args: string[], timeoutMs = 180_000) => exec(process.execPath, [join(repoRoot(), 'bin', 'k8ts'), ...args], process.env, timeoutMs);
+  const k8ts = (args: string[], timeoutMs = 180_000) => runCommand(process.execPath, [join(repoRoot(), 'bin', 'k8ts'), ...args], process.env, timeoutMs);
   const t0 = Date.now();
   const up = await k8ts(['up', '--data-dir', dir, '--https-port', String(await freePort()), '--kubelet-port', String(await freePort()),
     '--node-ip', '127.0.0.1', '--bridge', bridge, '--cluster-cidr', `10.${200 + Math.floor(Math.random() * 50)}.0.0/16`,
@@ -51,7 +42,7 @@ export async function startUpCluster(): Promise<UpCluster> {
   }
   const kubeconfig = join(dir, 'kubeconfig.yaml');
   const env = { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, 'kube-cache'), HOME: dir };
-  const kubectlRaw: UpCluster['kubectlRaw'] = (args, o = {}) => exec(KUBECTL, args, env, o.timeoutMs ?? 60_000, o.input);
+  const kubectlRaw: UpCluster['kubectlRaw'] = (args, o = {}) => runCommand(KUBECTL, args, env, o.timeoutMs ?? 60_000, o.input);
   return {
     dir, kubeconfig, bridge, podLogsDir, upOutput: up.stdout, upMs,
     kubectlRaw,

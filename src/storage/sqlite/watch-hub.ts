@@ -4,16 +4,11 @@
 // watchers that cannot keep up, and the client re-watches from its last resourceVersion or
 // re-lists). https://github.com/kubernetes/kubernetes/blob/master/staging/src/k8s.io/apiserver/pkg/storage/cacher/cache_watcher.go
 
-import { StoreError } from '../types.js';
+import { WatchOverflowError } from '../types.js';
 import type { WatchEvent } from '../types.js';
 
 /** A watcher fell too far behind and was ended; resume from its last revision or re-list. */
-export class WatchOverflowError extends StoreError {
-  constructor(readonly buffered: number) {
-    super(`watch ended: consumer fell more than ${buffered} events behind`);
-    this.name = 'WatchOverflowError';
-  }
-}
+export { WatchOverflowError };
 
 /** One watcher's queue of live events for keys under `prefix` with revision > `after`. */
 export class Subscription {

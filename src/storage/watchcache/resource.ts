@@ -7,8 +7,7 @@
 // WatchOverflowError (kube's cacher likewise ends watchers that cannot keep up), and its client
 // resumes from the last revision it got.
 
-import type { KeyValue, ListResult, WatchEvent } from '../types.js';
-import { WatchOverflowError } from '../sqlite/watch-hub.js';
+import { WatchOverflowError, type KeyValue, type ListResult, type WatchEvent } from '../types.js';
 import { EventRing } from './ring.js';
 import { SortedKV } from './sorted-kv.js';
 
