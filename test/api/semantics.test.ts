@@ -1,6 +1,6 @@
 // API semantics kube-apiserver users rely on: generation, status and scale subresources, dry run,
 // graceful pod deletion, finalizers and propagation policy, deletecollection, binding.
-import { test, before, after } from 'node:test';
+import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 
@@ -148,6 +148,64 @@ test('namespaces: objects need an existing namespace; system namespaces cannot b
   const fin = await c.request('PUT', '/api/v1/namespaces/doomed/finalize', { body: { ...ns, spec: { finalizers: [] } } });
   assert.equal(fin.status, 200);
   assert.equal((await c.request('GET', '/api/v1/namespaces/doomed')).status, 404);
+});
+
+describe('writes racing on one object (reads made slow so that they overlap)', () => {
+  // Each read of these objects waits a little, so concurrent requests all read the same version
+  // and all but one find it changed when they write: the case kube-apiserver's GuaranteedUpdate
+  // retries.
+  let r: TestCluster;
+  before(async () => {
+    const slow = /poddisruptionbudgets|configmaps\/default\/raced/;
+    r = await startTestCluster({
+      wrapStore: (store) => new Proxy(store, {
+        get(target, prop) {
+          if (prop === 'get') {
+            return async (key: string, revision?: number) => {
+              if (slow.test(key)) await new Promise((ok) => setTimeout(ok, 15));
+              return target.get(key, revision);
+            };
+          }
+          const v = Reflect.get(target, prop, target);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      }),
+    });
+  });
+  after(() => r?.stop());
+
+  test('concurrent evictions and budget status writes: each eviction is 201 or 429, never 409', async () => {
+    // kubectl drain evicts pods in parallel while the disruption controller rewrites the budget's
+    // status; kube-apiserver redoes its budget update on conflict, so drain never sees a 409.
+    const names = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
+    for (const n of names) {
+      await r.request('POST', P, { body: { ...pod(n), metadata: { name: n, labels: { app: 'raced' } } } });
+      await r.request('PATCH', `${P}/${n}/status`, { raw: '{"status":{"phase":"Running"}}', contentType: 'application/merge-patch+json' });
+    }
+    const PDB = '/apis/policy/v1/namespaces/default/poddisruptionbudgets';
+    await r.request('POST', PDB, { body: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'raced' }, spec: { minAvailable: 3, selector: { matchLabels: { app: 'raced' } } } } });
+    await r.request('PATCH', `${PDB}/raced/status`, { raw: '{"status":{"observedGeneration":1,"currentHealthy":6,"desiredHealthy":3,"expectedPods":6,"disruptionsAllowed":3}}', contentType: 'application/merge-patch+json' });
+    const controllerWrites = Array.from({ length: 6 }, (_, i) => r.request('PATCH', `${PDB}/raced/status`, { raw: JSON.stringify({ status: { currentHealthy: 6 - (i % 2) } }), contentType: 'application/merge-patch+json' }));
+    const evictions = await Promise.all(names.map((n) => r.request('POST', `${P}/${n}/eviction`, { body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: n } } })));
+    for (const w of await Promise.all(controllerWrites)) assert.equal(w.status, 200, w.body);
+    const codes = evictions.map((e) => e.status);
+    for (const e of evictions) assert.ok(e.status === 201 || e.status === 429, `eviction answered ${e.status}: ${e.body}`);
+    assert.equal(codes.filter((s) => s === 201).length, 3, `three disruptions allowed, got ${codes}`);
+    const pdb = (await r.request('GET', `${PDB}/raced`)).json();
+    assert.equal(pdb.status.disruptionsAllowed, 0);
+    assert.equal(Object.keys(pdb.status.disruptedPods).length, 3);
+  });
+
+  test('concurrent patches all land; a PUT pinned to an old resourceVersion still gets 409', async () => {
+    const CM = '/api/v1/namespaces/default/configmaps';
+    await r.request('POST', CM, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'raced' }, data: {} } });
+    const stale = (await r.request('GET', `${CM}/raced`)).json();
+    const patches = await Promise.all(Array.from({ length: 8 }, (_, i) => r.request('PATCH', `${CM}/raced`, { raw: JSON.stringify({ data: { [`k${i}`]: 'v' } }), contentType: 'application/merge-patch+json' })));
+    for (const p of patches) assert.equal(p.status, 200, p.body);
+    const put = await r.request('PUT', `${CM}/raced`, { body: { ...stale, data: { only: 'me' } } });
+    assert.equal(put.status, 409, put.body);
+    assert.equal(Object.keys((await r.request('GET', `${CM}/raced`)).json().data).length, 8);
+  });
 });
 
 test('pods/eviction spends a PodDisruptionBudget and refuses when none is left', async () => {

@@ -39,10 +39,15 @@ export interface HttpResult { status: number; headers: Record<string, string | s
 
 export const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 
-export async function startTestCluster(opts: { bookmarkIntervalSeconds?: number; watchCache?: WatchCacheOptions | false } = {}): Promise<TestCluster> {
+export async function startTestCluster(opts: {
+  bookmarkIntervalSeconds?: number; watchCache?: WatchCacheOptions | false;
+  /** Put something between the API server and its store (a test that needs reads to be slow, say). */
+  wrapStore?: (store: Store) => Store;
+} = {}): Promise<TestCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-test-'));
   const pki = await ensureClusterPki(dir, { hostnames: ['localhost'], ips: ['127.0.0.1'] });
-  const store = await openStore('sqlite::memory:', { dataDir: dir });
+  const raw = await openStore('sqlite::memory:', { dataDir: dir });
+  const store = opts.wrapStore ? opts.wrapStore(raw) : raw;
   const log = pino({ level: process.env.K8TS_TEST_LOG ?? 'silent' });
   // The API server's identity towards kubelets (pods/log, exec, ...), as `k8ts server` issues it.
   const kubeletClient = await issueClientCert({ ca: pki.ca }, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] });

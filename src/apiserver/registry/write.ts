@@ -98,7 +98,10 @@ export async function guaranteedUpdate(
     try {
       return await writeUpdate(deps, def, namespace, name, kv, current, desired, mode, opts);
     } catch (e) {
-      if (e instanceof RevisionConflictError && !pinned && attempt < 10) continue;
+      // Someone wrote in between: read again and redo the change, as kube's GuaranteedUpdate does
+      // (every round has a winner, so this ends). An object pinned to a resourceVersion then fails
+      // the check above with 409, as it must.
+      if (e instanceof RevisionConflictError && attempt < 1000) continue;
       if (e instanceof RevisionConflictError) throw staleConflict(gr(def), name);
       if (e instanceof KeyNotFoundError) throw notFound(gr(def), name);
       throw e;

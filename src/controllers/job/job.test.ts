@@ -190,8 +190,9 @@ describe('job controller', () => {
 
   test('activeDeadlineSeconds: active pods are killed and the Job fails with DeadlineExceeded', async () => {
     await apply(jobYaml('slow', { parallelism: 2, completions: 4, activeDeadlineSeconds: 1 }));
-    await activePods('slow', 2);
+    // The deadline may pass before a poll sees both pods (a loaded machine): the events say they ran.
     await c.kubectl(['wait', '--for=condition=failed', 'job/slow', '--timeout=10s']);
+    await eventually(async () => (await eventsOf('slow')).filter((e) => e.reason === 'SuccessfulCreate').length === 2, 5000, 'two pods (parallelism 2) created');
     const job = await getJob('slow');
     // Times are whole seconds in the API, as in kube: the deadline is measured from status.startTime.
     const target = job.status?.conditions?.find((x) => x.type === 'FailureTarget');
