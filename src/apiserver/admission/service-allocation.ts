@@ -5,6 +5,7 @@ import { randomInt } from 'node:crypto';
 import { invalid } from '../../machinery/errors.js';
 import type { AdmissionPlugin, RegistryDeps } from '../registry/context.js';
 import { listObjects } from '../registry/read.js';
+import { matchAll } from '../registry/filter.js';
 
 export interface ServiceCidr { base: number; size: number }
 
@@ -40,7 +41,7 @@ export function serviceAllocation(deps: () => RegistryDeps, cidrText: string): A
     const ips = new Set(pendingIPs);
     const ports = new Set(pendingPorts);
     if (!def) return { ips, ports };
-    const all = await listObjects(d, def, '', { resourceVersion: '', resourceVersionMatch: '', limit: 0, continueToken: '', filter: { matchesAll: true, matches: () => true } });
+    const all = await listObjects(d, def, '', { resourceVersion: '', resourceVersionMatch: '', limit: 0, continueToken: '', filter: matchAll });
     for (const svc of all.items) {
       if (svc.metadata?.uid === exceptUid) continue;
       const spec = (svc.spec ?? {}) as ServiceSpec;

@@ -8,7 +8,7 @@ import { RevisionCompactedError, type KeyValue, type WatchEvent as StoreEvent } 
 import type { RegistryDeps } from './context.js';
 import { decodeFromStorage, jsonFromStorage } from './codec.js';
 import { listPrefix } from './keys.js';
-import type { ObjectFilter } from './filter.js';
+import { selectableOf, type ObjectFilter, type Selectable } from './filter.js';
 import { parseRevision, tooLargeResourceVersion } from './read.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -19,11 +19,13 @@ export type ApiWatchEvent =
   | { type: WatchEventType; object?: undefined; frame: Buffer; revision: number };
 
 // The watch cache hands every watcher of a resource the same event objects, so an event's bytes
-// (`{"type":...,"object":...}` and a newline) are built once and written to every watcher, and a
-// selector reads an object decoded once (DESIGN.md: objects travel as bytes). Keyed weakly: an
-// event leaves memory with the cache's window.
+// (`{"type":...,"object":...}` and a newline) are built once and written to every watcher, and
+// selectors read what one decoding kept of the object (DESIGN.md: objects travel as bytes). Keyed
+// weakly: an event leaves memory with the cache's window. A value's selectable fields live as long
+// as the cache holds the value: for every object once some watch has a selector, so they are kept
+// instead of the decoded object (a pod decoded is several times its bytes).
 const frames = new WeakMap<StoreEvent, Map<string, Buffer>>();
-const decoded = new WeakMap<KeyValue, KubeObject>();
+const selectables = new WeakMap<KeyValue, Selectable>();
 const NEWLINE_CLOSE = Buffer.from('}\n');
 
 function frameOf(def: ResourceDef, ev: StoreEvent, type: WatchEventType): Buffer {
@@ -37,11 +39,10 @@ function frameOf(def: ResourceDef, ev: StoreEvent, type: WatchEventType): Buffer
   return frame;
 }
 
-/** The object for selector checks only: shared between watchers, never to be changed. */
-function readOnly(def: ResourceDef, kv: KeyValue): KubeObject {
-  let obj = decoded.get(kv);
-  if (!obj) decoded.set(kv, obj = decodeFromStorage(def, kv));
-  return obj;
+function selectable(def: ResourceDef, kv: KeyValue): Selectable {
+  let s = selectables.get(kv);
+  if (!s) selectables.set(kv, s = selectableOf(def, decodeFromStorage(def, kv)));
+  return s;
 }
 
 export interface WatchQuery {
@@ -104,9 +105,9 @@ export async function* watchEvents(
 function rawType(def: ResourceDef, ev: StoreEvent, filter: ObjectFilter): WatchEventType | undefined {
   const plain = ev.type === 'create' ? 'ADDED' : ev.type === 'update' ? 'MODIFIED' : 'DELETED';
   if (filter.matchesAll) return plain;
-  const now = filter.matches(readOnly(def, ev.kv));
+  const now = filter.matchesSelectable(selectable(def, ev.kv));
   if (ev.type !== 'update') return now ? plain : undefined;
-  const before = ev.prev ? filter.matches(readOnly(def, ev.prev)) : false;
+  const before = ev.prev ? filter.matchesSelectable(selectable(def, ev.prev)) : false;
   if (now && before) return 'MODIFIED';
   if (now) return 'ADDED';
   if (before) return 'DELETED';
