@@ -133,10 +133,13 @@ export class LogReader {
         : `SELECT l.key, l.create_rev, l.rev, l.value FROM current c JOIN log l ON l.rev = c.rev WHERE ${where} ORDER BY c.key LIMIT @limit`;
     }
     // Each key's newest row at or before @rev; a delete there means the key did not exist then.
-    const newest = `SELECT key, max(rev) AS rev FROM log WHERE rev <= @rev AND ${keyConditions('key', hasEnd, hasAfter)} GROUP BY key`;
+    // With max() the only aggregate, SQLite takes `deleted` from that newest row, so the deleted
+    // keys drop out inside the grouping, which walks the (key, rev) index in key order: a page
+    // stops after `limit` keys instead of sorting every remaining one.
+    const newest = `SELECT key, max(rev) AS rev, deleted FROM log WHERE rev <= @rev AND ${keyConditions('key', hasEnd, hasAfter)} GROUP BY key HAVING deleted = 0`;
     return countOnly
-      ? `SELECT count(*) AS n FROM (${newest}) m JOIN log l ON l.rev = m.rev WHERE l.deleted = 0`
-      : `SELECT l.key, l.create_rev, l.rev, l.value FROM (${newest}) m JOIN log l ON l.rev = m.rev WHERE l.deleted = 0 ORDER BY m.key LIMIT @limit`;
+      ? `SELECT count(*) AS n FROM (${newest})`
+      : `SELECT l.key, l.create_rev, l.rev, l.value FROM (${newest} ORDER BY key LIMIT @limit) m JOIN log l ON l.rev = m.rev ORDER BY m.key`;
   }
 }
 
