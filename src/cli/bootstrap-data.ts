@@ -18,13 +18,14 @@ import { KeyExistsError, KeyNotFoundError, RevisionConflictError, type KeyValue,
 import { CLUSTER_CA_FILES, createClusterCa } from '../apiserver/auth/index.js';
 import { writeFileAtomic } from '../machinery/write-file-atomic.js';
 import { ServerTokenError, checkTokenCa, parseServerToken } from './server-token.js';
+import { CommandError } from './errors.js';
 
 export const BOOTSTRAP_PREFIX = '/bootstrap/';
 
 /** File name (under DATA/tls) → contents. */
 export type BootstrapFiles = Readonly<Record<string, string>>;
 
-export class BootstrapDataError extends Error {
+export class BootstrapDataError extends CommandError {
   constructor(message: string) { super(message); this.name = 'BootstrapDataError'; }
 }
 

@@ -1,6 +1,7 @@
 // The k8ts command: one binary, several roles (as k3s): server, kubeconfig, version.
 import { readFile } from 'node:fs/promises';
 import { helpText, parseFlags, FlagError, type CommandSpec, type ParsedFlags } from './flags.js';
+import { CommandError } from './errors.js';
 import { defaultDataDir, kubeconfigPath } from './data-dir.js';
 import { serverCommand } from './server-spec.js';
 import { simCommand } from './sim-spec.js';
@@ -80,7 +81,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     return await cmd.run(parseFlags(cmd.spec, rest));
   } catch (e) {
     if (e instanceof FlagError) { process.stderr.write(`k8ts ${name}: ${e.message}\n\n${helpText(cmd.spec)}`); return 2; }
-    process.stderr.write(`k8ts ${name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    // etcd's by name: importing the storage layer here would load it for every command.
+    const known = e instanceof CommandError || (e instanceof Error && e.name === 'EtcdUnavailableError');
+    process.stderr.write(`k8ts ${name}: ${e instanceof Error ? (known ? e.message : e.stack ?? e.message) : String(e)}\n`);
     return 1;
   }
 }

@@ -3,13 +3,14 @@
 // servers that share a datastore must share it. It is written to DATA/token in the full form
 // `K10<sha256 of the CA certificate>::server:<secret>` (as k3s writes server/token); a server accepts
 // that form or the bare secret. https://docs.k3s.io/cli/token
+import { CommandError } from './errors.js';
 import { randomBytes } from 'node:crypto';
 import { JOIN_TOKEN_PREFIX, caCertHash, parseBootstrapToken } from '../machinery/bootstrap-token.js';
 
 /** The user name of a server token's credentials (`server:<secret>`), as k3s spells it. */
 export const SERVER_TOKEN_USER = 'server';
 
-export class ServerTokenError extends Error {
+export class ServerTokenError extends CommandError {
   constructor(message: string) { super(message); this.name = 'ServerTokenError'; }
 }
 
