@@ -57,6 +57,24 @@ test('limit/continue pages through a list at one revision', async () => {
   assert.equal(bad.status, 400);
 });
 
+test('a list of several MiB arrives whole: every item, valid JSON, the length it announced', async () => {
+  // Lists are written in batches as the client reads them; this one spans several batches.
+  const big = 'x'.repeat(8 * 1024);
+  const names = Array.from({ length: 400 }, (_, i) => `big-${String(i).padStart(3, '0')}`);
+  for (let i = 0; i < names.length; i += 50) {
+    await Promise.all(names.slice(i, i + 50).map((name) => c.request('POST', '/api/v1/namespaces/kube-public/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { big } } })));
+  }
+  const r = await c.request('GET', '/api/v1/namespaces/kube-public/configmaps');
+  assert.equal(r.status, 200);
+  assert.equal(Number(r.headers['content-length']), Buffer.byteLength(r.body));
+  assert.ok(Buffer.byteLength(r.body) > 3 << 20, `body of ${Buffer.byteLength(r.body)} bytes`);
+  const list = r.json();
+  assert.equal(list.kind, 'ConfigMapList');
+  assert.deepEqual(list.items.map((i: any) => i.metadata.name).filter((n: string) => n.startsWith('big-')), names);
+  for (const item of list.items) if (item.metadata.name.startsWith('big-')) assert.equal(item.data.big, big);
+  assert.ok(list.items.every((i: any) => /^\d+$/.test(i.metadata.resourceVersion)));
+});
+
 test('list at an exact old resourceVersion shows the past', async () => {
   const before = (await c.request('POST', CM, { body: cm('exact') })).json();
   await c.request('PATCH', `${CM}/exact`, { raw: '{"data":{"n":"changed"}}', contentType: 'application/merge-patch+json' });

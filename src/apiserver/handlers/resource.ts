@@ -7,7 +7,7 @@ import { badRequest, methodNotAllowed, notFound, StatusError } from '../../machi
 import { decodeBody, readBody } from '../http/body.js';
 import { negotiate, type Negotiated } from '../http/negotiate.js';
 import type { ResourceRequest } from '../http/request-info.js';
-import { successStatus, writeJson, writeJsonBytes } from '../http/respond.js';
+import { successStatus, writeJson, writeJsonBytes, writeJsonParts } from '../http/respond.js';
 import { checkIncoming, parseFieldValidation } from '../registry/incoming.js';
 import { compileFilter } from '../registry/filter.js';
 import { getObject, getObjectJson, listObjects } from '../registry/read.js';
@@ -82,9 +82,9 @@ export async function handleResource(ctx: HandlerContext, req: IncomingMessage, 
         // The list is assembled from the items' bytes: nothing is decoded or re-encoded.
         const head = Buffer.from(`{"kind":"${def.listKind}","apiVersion":"${apiVersionOf(def.group, def.version)}","metadata":${JSON.stringify(meta)},"items":[`);
         const parts: Buffer[] = [head];
-        out.raw.forEach((item, i) => { if (i > 0) parts.push(COMMA); parts.push(item); });
+        out.raw.forEach((item, i) => { if (i > 0) parts.push(COMMA); parts.push(...item); });
         parts.push(LIST_END);
-        return writeJsonBytes(res, 200, parts);
+        return writeJsonParts(res, 200, parts);
       }
       let body: unknown;
       if (neg.view === 'table') body = tableOf(ctx.tableFor(def), out.items, meta, parseIncludeObject(query.get('includeObject')), deps.clock.now());

@@ -22,6 +22,39 @@ export function writeJsonBytes(res: ServerResponse, code: number, parts: readonl
   res.end(body);
 }
 
+const PART_BATCH = 1 << 20;
+
+/**
+ * A JSON body of many parts (a list of items, each a view of a stored value): written in batches of
+ * about 1 MiB as the client takes them, so a large list is never copied into one buffer.
+ */
+export async function writeJsonParts(res: ServerResponse, code: number, parts: readonly Buffer[]): Promise<void> {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': length, 'Cache-Control': 'no-cache, private' });
+  let batch: Buffer[] = [];
+  let size = 0;
+  for (const p of parts) {
+    batch.push(p);
+    size += p.length;
+    if (size < PART_BATCH) continue;
+    const more = res.write(Buffer.concat(batch, size));
+    batch = [];
+    size = 0;
+    if (!more) await drainedOrClosed(res);
+    if (res.destroyed) return;
+  }
+  res.end(size > 0 ? Buffer.concat(batch, size) : undefined);
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => { res.off('drain', done); res.off('close', done); resolve(); };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** RFC 7234 warning header value, as kube's warning recorder writes it. */
 export function warningHeader(text: string): string {
   return `299 - "${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;

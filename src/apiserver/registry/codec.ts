@@ -22,10 +22,21 @@ export function encodeForStorage(def: ResourceDef, obj: KubeObject): Buffer {
  * layout): decode it then.
  */
 export function rawFromStorage(def: ResourceDef, kv: KeyValue, revision = kv.modRevision): Buffer | undefined {
+  const parts = rawPartsFromStorage(def, kv, revision);
+  return parts && Buffer.concat(parts);
+}
+
+/** rawFromStorage's bytes as two parts, the second a view of the stored value (nothing copied). */
+export function rawPartsFromStorage(def: ResourceDef, kv: KeyValue, revision = kv.modRevision): [Buffer, Buffer] | undefined {
   if (!def.storageVersion) return undefined;
   const v = kv.value;
   if (v.length <= META_PREFIX.length || v.compare(META_PREFIX, 0, META_PREFIX.length, 0, META_PREFIX.length) !== 0) return undefined;
-  return Buffer.concat([Buffer.from(`{"metadata":{"resourceVersion":"${revision}","`), v.subarray(META_PREFIX.length)]);
+  return [Buffer.from(`{"metadata":{"resourceVersion":"${revision}","`), v.subarray(META_PREFIX.length)];
+}
+
+/** jsonFromStorage as parts to write one after the other (views of the stored value when possible). */
+export function jsonPartsFromStorage(def: ResourceDef, kv: KeyValue, revision = kv.modRevision): Buffer[] {
+  return rawPartsFromStorage(def, kv, revision) ?? [Buffer.from(JSON.stringify(decodeFromStorage(def, kv, revision)))];
 }
 
 /** JSON bytes of a stored value as `def`'s version shows it (spliced when possible). */

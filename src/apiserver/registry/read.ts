@@ -5,7 +5,7 @@ import type { KubeObject } from '../../machinery/object.js';
 import { badRequest, gone, notFound, StatusError } from '../../machinery/errors.js';
 import { FutureRevisionError, RevisionCompactedError } from '../../storage/types.js';
 import type { RegistryDeps } from './context.js';
-import { decodeFromStorage, jsonFromStorage } from './codec.js';
+import { decodeFromStorage, jsonFromStorage, jsonPartsFromStorage } from './codec.js';
 import { gr, listPrefix, objectKey } from './keys.js';
 import { type ObjectFilter } from './filter.js';
 
@@ -21,7 +21,8 @@ export interface ListQuery {
 
 export interface ListOutcome {
   items: KubeObject[];
-  raw: Buffer[];
+  /** Each item's JSON as parts to write one after another (see jsonPartsFromStorage). */
+  raw: Buffer[][];
   resourceVersion: string;
   continueToken: string;
   remainingItemCount?: number;
@@ -105,7 +106,7 @@ export async function listObjects(deps: RegistryDeps, def: ResourceDef, namespac
     throw badRequest(`resourceVersionMatch is forbidden unless resourceVersion is provided`);
   }
   const items: KubeObject[] = [];
-  const raw: Buffer[] = [];
+  const raw: Buffer[][] = [];
   const filtered = !q.filter.matchesAll;
   let more = false;
   let remaining = 0;
@@ -123,10 +124,10 @@ export async function listObjects(deps: RegistryDeps, def: ResourceDef, namespac
       for (let i = 0; i < page.items.length; i++) {
         const kv = page.items[i]!;
         lastKey = kv.key;
-        if (q.raw && !filtered) { raw.push(jsonFromStorage(def, kv)); continue; }
+        if (q.raw && !filtered) { raw.push(jsonPartsFromStorage(def, kv)); continue; }
         const obj = decodeFromStorage(def, kv);
         if (filtered && !q.filter.matches(obj)) continue;
-        if (q.raw) raw.push(Buffer.from(JSON.stringify(obj))); else items.push(obj);
+        if (q.raw) raw.push(jsonPartsFromStorage(def, kv)); else items.push(obj);
         if (q.limit > 0 && items.length + raw.length >= q.limit && (i < page.items.length - 1 || page.more)) {
           more = true;
           break outer;
