@@ -20,7 +20,8 @@ async function ensure(deps: RegistryDeps, group: string, version: string, resour
   }
 }
 
-export async function bootstrap(deps: RegistryDeps, serviceCidr: string): Promise<void> {
+/** `securePort`: where this server listens, the Service's targetPort (kube's bootstrap controller sets it so). */
+export async function bootstrap(deps: RegistryDeps, serviceCidr: string, securePort = 6443): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
     await ensure(deps, '', 'v1', 'namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
@@ -29,7 +30,7 @@ export async function bootstrap(deps: RegistryDeps, serviceCidr: string): Promis
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: {
       type: 'ClusterIP', clusterIP: firstServiceIP(parseCidr(serviceCidr)),
-      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: securePort }],
       sessionAffinity: 'None',
     },
   });

@@ -92,7 +92,8 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   });
   crds = new CrdManager({ deps, registry, log, onChange: () => discovery.invalidate() });
   await crds.resync();
-  await bootstrap(deps, serviceCidr);
+  // An ephemeral port (0, tests) is not known yet: the Service then says the default one.
+  await bootstrap(deps, serviceCidr, cfg.port > 0 ? cfg.port : 6443);
 
   const ctx: HandlerContext = {
     deps, log, tableFor: (def: ResourceDef) => crds?.tableFor(def) ?? tableFor(def), bookmarkIntervalSeconds: cfg.bookmarkIntervalSeconds ?? 60,
