@@ -3,8 +3,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import pino from 'pino';
 import { openStore } from '../../src/storage/index.js';
@@ -38,6 +38,17 @@ export interface KubectlResult { code: number; stdout: string; stderr: string }
 export interface HttpResult { status: number; headers: Record<string, string | string[] | undefined>; body: string; json(): any }
 
 export const KUBECTL = process.env.KUBECTL ?? 'kubectl';
+
+/**
+ * Another kubectl release (`1.27` … `1.33`): these machines keep `kubectl.<version>` beside the
+ * binary the PATH's kubectl resolves to. Undefined when it is not there.
+ */
+export async function kubectlOfVersion(version: string): Promise<string | undefined> {
+  const onPath = KUBECTL.includes('/') ? KUBECTL : (await runCommand('sh', ['-c', `command -v ${KUBECTL}`], process.env, 10_000)).stdout.trim();
+  if (!onPath) return undefined;
+  const bin = join(dirname(realpathSync(onPath)), `kubectl.${version}`);
+  return existsSync(bin) ? bin : undefined;
+}
 
 export async function startTestCluster(opts: {
   bookmarkIntervalSeconds?: number; watchCache?: WatchCacheOptions | false;

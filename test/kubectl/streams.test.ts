@@ -5,11 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { Exec, KubeConfig, type V1Status } from '@kubernetes/client-node';
@@ -20,7 +19,7 @@ import { ensurePauseImage, importImageArchive, PAUSE_IMAGE } from '../../src/kub
 import { startContainerd, type ContainerdProcess } from '../../src/kubelet/runtime/containerd/index.js';
 import { CriClient } from '../../src/kubelet/runtime/cri/index.js';
 import { KubeletHttpError, startKubeletServer, type KubeletServerBackend, type RunningKubeletServer } from '../../src/kubelet/server/index.js';
-import { eventually, KUBECTL, startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { eventually, KUBECTL, kubectlOfVersion, startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { buildTestImages, TEST_IMAGE_REFS, WEB_INDEX_TEXT } from '../helpers/images.js';
 import { freePort } from '../helpers/node.js';
 
@@ -328,13 +327,13 @@ test('a WebSocket v4 client goes through to the runtime byte for byte', async ()
   assert.equal(JSON.parse(got[3] ?? '{}').status, 'Success');
 });
 
-// kubectl 1.30 speaks WebSocket v5 for exec and plain SPDY for port-forward (its tunnelling was
-// off by default); 1.33 is newer than the kubectl on the PATH. (kubectl 1.29 and older cannot be
-// tried: they ask for discovery v2beta1, which the API server does not serve yet.)
-for (const version of ['1.30', '1.33']) {
+// kubectl 1.27 to 1.29 speak SPDY for exec and port-forward; 1.30 speaks WebSocket v5 for exec and
+// plain SPDY for port-forward (its tunnelling was off by default); 1.33 is newer than the kubectl on
+// the PATH.
+for (const version of ['1.27', '1.29', '1.30', '1.33']) {
   test(`kubectl ${version}: exec with stdin to its end and an exit code, port-forward`, async (t) => {
-    const bin = join(dirname(realpathSync(await which(KUBECTL))), `kubectl.${version}`);
-    if (!existsSync(bin)) { t.skip(`${bin} not found`); return; }
+    const bin = await kubectlOfVersion(version);
+    if (!bin) { t.skip(`kubectl.${version} not found`); return; }
     const env = { ...process.env, KUBECONFIG: c.kubeconfig, HOME: c.dir, KUBECACHEDIR: join(c.dir, `kube-cache-${version}`) };
     const cat = await new Promise<{ code: number; stdout: string }>((resolve) => {
       const child = execFile(bin, ['exec', '-i', POD, '-c', 'web', '--', 'sh', '-c', 'cat; exit 5'], { env }, (err, stdout, stderr) =>
@@ -360,7 +359,3 @@ function spawnKubectl(args: string[], env: Record<string, string>) {
   return child;
 }
 
-async function which(cmd: string): Promise<string> {
-  if (cmd.includes('/')) return cmd;
-  return (await run('sh', ['-c', `command -v ${cmd}`])).stdout.trim();
-}

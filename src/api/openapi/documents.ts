@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { loadDefinitions, loadResources } from './load.js';
 import { extraEntries, onExtraSchemasChange, refName, schemaNamed } from './schemas.js';
 import { INT_OR_STRING, QUANTITY } from './shape.js';
+import { encodeOpenApiV2 } from './proto-v2.js';
 import type { GroupVersionPath, OpenAPIResource, OpenAPISchema, SerializedDocument } from './types.js';
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
@@ -22,7 +23,7 @@ const SUBRESOURCE_KINDS: Readonly<Record<GroupVersionPath, readonly string[]>> =
 };
 
 type JsonDoc = Record<string, unknown>;
-interface Cached { doc: JsonDoc; bytes: SerializedDocument }
+interface Cached { doc: JsonDoc; bytes: SerializedDocument; proto?: Buffer }
 
 const v3Cache = new Map<GroupVersionPath, Cached>();
 let v2Cache: Cached | undefined;
@@ -95,6 +96,12 @@ export function openapiV2Document(): JsonDoc {
 
 export function openapiV2DocumentBytes(): SerializedDocument {
   return v2Cached().bytes;
+}
+
+/** /openapi/v2 in its protobuf form (see proto-v2.ts), built on first request. */
+export function openapiV2DocumentProto(): Buffer {
+  const c = v2Cached();
+  return (c.proto ??= encodeOpenApiV2(c.doc));
 }
 
 function v2Cached(): Cached {

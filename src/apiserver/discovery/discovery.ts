@@ -1,5 +1,8 @@
 // API discovery: the legacy documents (/api, /apis, /apis/G, /api/v1, /apis/G/V) and aggregated
-// discovery (apidiscovery.k8s.io/v2 APIGroupDiscoveryList), which kubectl 1.32 asks for first.
+// discovery (apidiscovery.k8s.io APIGroupDiscoveryList), which kubectl asks for first: v2 from
+// kubectl 1.30 on, v2beta1 before (the two versions have the same fields). A client is answered in
+// the first version its Accept header names; one answered in a version it does not know would take
+// the document for a legacy one and see no resources at all.
 // Documents are built once per registry change and served as bytes with an ETag.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,8 +16,21 @@ export interface DiscoverySource {
   resources(group: string, version: string): ResourceDef[];
 }
 
-const AGGREGATED_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
-const AGGREGATED_V2BETA1 = 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList';
+type AggregatedVersion = 'v2' | 'v2beta1';
+const AGGREGATED: Record<AggregatedVersion, string> = {
+  v2: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+  v2beta1: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList',
+};
+
+/** The aggregated discovery version the Accept header asks for first, if any. */
+function aggregatedVersion(accept: string | undefined): AggregatedVersion | undefined {
+  for (const a of (accept ?? '').split(',')) {
+    const t = a.replace(/\s/g, '');
+    if (t.startsWith(AGGREGATED.v2)) return 'v2';
+    if (t.startsWith(AGGREGATED.v2beta1)) return 'v2beta1';
+  }
+  return undefined;
+}
 
 interface Doc { body: Buffer; etag: string; contentType: string }
 
@@ -89,7 +105,7 @@ export class Discovery {
     };
   }
 
-  #aggregated(core: boolean): Doc {
+  #aggregated(core: boolean, version: AggregatedVersion): Doc {
     const items = this.source.groups().filter((g) => (g.name === '') === core).map((g) => ({
       metadata: { name: g.name, creationTimestamp: null },
       versions: g.versions.map((v) => ({
@@ -98,24 +114,21 @@ export class Discovery {
         freshness: 'Current',
       })),
     }));
-    return doc({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items }, AGGREGATED_V2);
+    return doc({ kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items }, AGGREGATED[version]);
   }
 
   /** Serve a discovery path; returns false when the path is not a discovery path. */
   serve(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     const parts = path.split('/').filter(Boolean);
     let d: Doc | undefined;
-    const wantsAggregated = (req.headers.accept ?? '').split(',').some((a) => {
-      const t = a.replace(/\s/g, '');
-      return t.startsWith(AGGREGATED_V2) || t.startsWith(AGGREGATED_V2BETA1);
-    });
+    const aggregated = aggregatedVersion(req.headers.accept);
     if (parts.length === 1 && parts[0] === 'api') {
-      d = wantsAggregated
-        ? this.#get('agg:api', () => this.#aggregated(true))
+      d = aggregated
+        ? this.#get(`agg:api:${aggregated}`, () => this.#aggregated(true, aggregated))
         : this.#get('api', () => doc({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: req.socket.localAddress ? `${req.socket.localAddress}:${req.socket.localPort}` : '' }] }));
     } else if (parts.length === 1 && parts[0] === 'apis') {
-      d = wantsAggregated
-        ? this.#get('agg:apis', () => this.#aggregated(false))
+      d = aggregated
+        ? this.#get(`agg:apis:${aggregated}`, () => this.#aggregated(false, aggregated))
         : this.#get('apis', () => doc({ kind: 'APIGroupList', apiVersion: 'v1', groups: this.source.groups().filter((g) => g.name !== '').map((g) => this.#groupVersions(g.name, g.versions)) }));
     } else if (parts.length === 2 && parts[0] === 'api') {
       const version = parts[1] ?? '';
