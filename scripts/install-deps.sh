@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # System packages k8ts needs on Debian/Ubuntu: what a node runs pods with (containerd, runc, the CNI
 # plugins, iptables) and a C compiler for the pause image. --test adds what the test suite uses:
-# a local registry and image tools, busybox for test images, etcd, tmux for interactive kubectl.
+# a local registry and image tools, busybox for test images, etcd, tmux for interactive kubectl,
+# the Python client.
 # Idempotent; installs only what is missing.
 set -euo pipefail
 want=(ca-certificates python3 unzip g++ make gcc libc6-dev containerd runc containernetworking-plugins iptables)
 if [[ "${1:-}" == "--test" ]]; then
-  want+=(skopeo umoci docker-registry apache2-utils busybox-static etcd-server tmux curl iproute2)
+  want+=(skopeo umoci docker-registry apache2-utils busybox-static etcd-server tmux curl iproute2 python3-kubernetes)
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -8,6 +8,7 @@ import type { KubeObject } from '../../machinery/object.js';
 import { badRequest } from '../../machinery/errors.js';
 import type { Negotiated } from '../http/negotiate.js';
 import { toStatusError } from '../http/respond.js';
+import { isTrue } from '../../machinery/parse-bool.js';
 import { compileFilter } from '../registry/filter.js';
 import { startWatch, watchEvents, type WatchEventType } from '../registry/watch.js';
 import type { HandlerContext } from './context.js';
@@ -15,7 +16,7 @@ import { parseIncludeObject, partialMetadata, tableOf } from './views.js';
 
 function boolParam(v: string | null): boolean | undefined {
   if (v === null || v === '') return undefined;
-  return v === 'true' || v === '1';
+  return isTrue(v);
 }
 
 export async function serveWatch(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, def: ResourceDef, ns: string, name: string, query: URLSearchParams, neg: Negotiated): Promise<void> {

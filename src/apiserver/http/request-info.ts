@@ -1,5 +1,6 @@
 // Parse an API path into the request attributes kube-apiserver derives from it
 // (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go).
+import { isTrue } from '../../machinery/parse-bool.js';
 
 export type RequestVerb =
   | 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection' | 'connect';
@@ -74,6 +75,3 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
   return { isResource: true, verb, apiPrefix, group, version, namespace, resource, name, subresource, path: pathname };
 }
 
-export function isTrue(v: string | null): boolean {
-  return v === 'true' || v === '1';
-}

@@ -9,6 +9,7 @@ import { KeyNotFoundError, RevisionConflictError } from '../../storage/types.js'
 import type { RegistryDeps } from './context.js';
 import { decodeFromStorage, encodeForStorage } from './codec.js';
 import { gr, objectKey } from './keys.js';
+import { isTrue } from '../../machinery/parse-bool.js';
 import { clone } from '../../machinery/deep-equal.js';
 
 export interface DeleteOptions {
@@ -31,7 +32,7 @@ export function parseDeleteOptions(query: URLSearchParams, body: unknown): Delet
   if (grace !== null) opts.gracePeriodSeconds = Number(grace);
   const prop = query.get('propagationPolicy');
   if (prop) opts.propagationPolicy = prop as DeleteOptions['propagationPolicy'];
-  if (query.get('orphanDependents') === 'true') opts.propagationPolicy = 'Orphan';
+  if (isTrue(query.get('orphanDependents'))) opts.propagationPolicy = 'Orphan';
   if (isPlainObject(body)) {
     if (typeof body.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = body.gracePeriodSeconds;
     if (typeof body.propagationPolicy === 'string') opts.propagationPolicy = body.propagationPolicy as DeleteOptions['propagationPolicy'];
