@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startSimCluster, type SimCluster } from '../helpers/sim-cluster.js';
-import { runCommand } from '../helpers/cluster.js';
+import { eventually, runCommand } from '../helpers/cluster.js';
 
 const HELM = process.env.HELM ?? 'helm';
 let c: SimCluster;
@@ -27,7 +27,7 @@ async function helm(args: string[]): Promise<string> {
 test('helm: install --wait, upgrade --wait, history, rollback, uninstall', async (t) => {
   const probe = await runCommand(HELM, ['version', '--short'], env, 30_000).catch(() => undefined);
   if (probe?.code !== 0) { t.skip('helm is not installed (scripts/install-kubectl.sh installs it)'); return; }
-  await c.kubectl(['wait', '--for=condition=Ready', 'node', '--all', '--timeout=30s']);
+  await eventually(async () => (await c.kubectl(['get', 'nodes', '--no-headers'])).stdout.split('\n').filter((l) => / Ready /.test(l)).length === 2, 30_000, 'both sim nodes Ready');
   const chart = join(c.dir, 'web');
   await helm(['create', chart]);
   assert.match(await helm(['install', 'web1', chart, '--wait', '--timeout', '60s']), /STATUS: deployed[\s\S]*REVISION: 1/);

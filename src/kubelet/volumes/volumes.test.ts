@@ -205,10 +205,12 @@ test('configMap and secret changes reach the volume on the next resync, atomical
   reading = false;
   await reader;
   assert.ok(reads > 0);
-  assert.deepEqual(await visible(dir), ['added', 'value']); // removed keys disappear, new ones appear
+  // As kube's atomic writer does, the new version is switched in first (..data), then the visible
+  // names of removed keys and the old version's directory are cleaned up: wait for that to finish.
   const second = await readlink(join(dir, '..data'));
   assert.notEqual(second, first);
-  assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('..')).sort(), ['..data', second].sort()); // old version removed
+  await eventually(async () => (await visible(dir)).join() === 'added,value', 5000, 'removed keys disappear, new ones appear');
+  await eventually(async () => (await readdir(dir)).filter((n) => n.startsWith('..')).sort().join() === ['..data', second].sort().join(), 5000, 'old version removed');
 
   // An optional ConfigMap created later appears.
   await createConfigMap('cm-later', { hello: 'world' });
