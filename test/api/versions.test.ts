@@ -42,3 +42,20 @@ test('an Event posted as events.k8s.io/v1 is listed by core/v1 and by kubectl ge
   assert.match(out, /ScalingReplicaSet/);
   assert.match(out, /Scaled up replica set web-1 to 2/);
 });
+
+test('watches of both Event versions, each with its own version\'s field selector, see the same event', async () => {
+  // The watch cache shares one stored value between the versions; each reads its own fields.
+  const list = (await c.request('GET', '/api/v1/namespaces/default/events?limit=1')).json();
+  const rv = list.metadata.resourceVersion;
+  const watch = (path: string) => c.request('GET', `${path}?watch=1&timeoutSeconds=2&resourceVersion=${rv}&fieldSelector=${encodeURIComponent(path.includes('events.k8s.io') ? 'regarding.name=api' : 'involvedObject.name=api')}`);
+  const [modern, legacy] = [watch('/apis/events.k8s.io/v1/namespaces/default/events'), watch('/api/v1/namespaces/default/events')];
+  const r = await c.request('POST', '/api/v1/namespaces/default/events', { body: {
+    apiVersion: 'v1', kind: 'Event', metadata: { name: 'api.1' }, reason: 'Started', message: 'started', type: 'Normal',
+    involvedObject: { apiVersion: 'v1', kind: 'Pod', name: 'api', namespace: 'default' }, source: { component: 'test' },
+  } });
+  assert.equal(r.status, 201, r.body);
+  for (const [w, apiVersion] of [[modern, 'events.k8s.io/v1'], [legacy, 'v1']] as const) {
+    const events = (await w).body.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    assert.deepEqual(events.map((e) => [e.type, e.object.apiVersion, e.object.metadata.name]), [['ADDED', apiVersion, 'api.1']]);
+  }
+});

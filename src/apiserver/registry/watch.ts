@@ -25,7 +25,8 @@ export type ApiWatchEvent =
 // as the cache holds the value: for every object once some watch has a selector, so they are kept
 // instead of the decoded object (a pod decoded is several times its bytes).
 const frames = new WeakMap<StoreEvent, Map<string, Buffer>>();
-const selectables = new WeakMap<KeyValue, Selectable>();
+// Per version served: a core/v1 Event and an events.k8s.io/v1 one select on different fields.
+const selectables = new WeakMap<ResourceDef, WeakMap<KeyValue, Selectable>>();
 const NEWLINE_CLOSE = Buffer.from('}\n');
 
 function frameOf(def: ResourceDef, ev: StoreEvent, type: WatchEventType): Buffer {
@@ -40,8 +41,10 @@ function frameOf(def: ResourceDef, ev: StoreEvent, type: WatchEventType): Buffer
 }
 
 function selectable(def: ResourceDef, kv: KeyValue): Selectable {
-  let s = selectables.get(kv);
-  if (!s) selectables.set(kv, s = selectableOf(def, decodeFromStorage(def, kv)));
+  let byKv = selectables.get(def);
+  if (!byKv) selectables.set(def, byKv = new WeakMap());
+  let s = byKv.get(kv);
+  if (!s) byKv.set(kv, s = selectableOf(def, decodeFromStorage(def, kv)));
   return s;
 }
 
