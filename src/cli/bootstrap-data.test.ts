@@ -54,6 +54,28 @@ test('bootstrap data: an empty datastore has none', async () => {
   });
 });
 
+test('bootstrap data: stored by another server between our read and our look around, it is ours', async () => {
+  // Three servers starting at once with one token: one reads the key (absent), another stores it,
+  // then the first lists /bootstrap/ and finds that very key. It must read it, not refuse it.
+  await withStore(async (store) => {
+    await saveBootstrapData(store, 'shared', FILES);
+    let first = true;
+    const late = new Proxy(store, {
+      get(target, prop) {
+        if (prop === 'get') {
+          return async (key: string, revision?: number) => {
+            if (first) { first = false; return undefined; }
+            return target.get(key, revision);
+          };
+        }
+        const v = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    assert.deepEqual(await loadBootstrapData(late, 'shared'), FILES);
+  });
+});
+
 test('bootstrap data: a different token is told so', async () => {
   await withStore(async (store) => {
     await saveBootstrapData(store, 'the-right-token', FILES);

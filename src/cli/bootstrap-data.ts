@@ -109,8 +109,11 @@ export async function loadBootstrapData(store: Store, token: string): Promise<Bo
   const key = bootstrapKey(token);
   const kv = await store.get(key);
   if (kv) return decrypt(token, key, kv.value);
-  const others = await store.list(BOOTSTRAP_PREFIX, { limit: 1 });
-  if (others.items[0]) throw differentToken(others.items[0].key);
+  const entries = await store.list(BOOTSTRAP_PREFIX, { limit: 2 });
+  // Another server starting at the same time with the same token may have stored ours in between.
+  const ours = entries.items.find((e) => e.key === key);
+  if (ours) return decrypt(token, key, ours.value);
+  if (entries.items[0]) throw differentToken(entries.items[0].key);
   return undefined;
 }
 
