@@ -9,6 +9,7 @@ import { createClusterCa } from '../apiserver/auth/index.js';
 import { caCertHash } from '../machinery/bootstrap-token.js';
 import { BOOTSTRAP_PREFIX, bootstrapKey, loadBootstrapData, saveBootstrapData, syncClusterCa } from './bootstrap-data.js';
 import { formatServerToken, generateServerSecret, parseServerToken } from './server-token.js';
+import { withGet } from '../../test/helpers/store.js';
 
 async function withStore(fn: (store: Store) => Promise<void>): Promise<void> {
   const store = await openSqliteStore({ path: ':memory:' });
@@ -60,17 +61,9 @@ test('bootstrap data: stored by another server between our read and our look aro
   await withStore(async (store) => {
     await saveBootstrapData(store, 'shared', FILES);
     let first = true;
-    const late = new Proxy(store, {
-      get(target, prop) {
-        if (prop === 'get') {
-          return async (key: string, revision?: number) => {
-            if (first) { first = false; return undefined; }
-            return target.get(key, revision);
-          };
-        }
-        const v = Reflect.get(target, prop, target);
-        return typeof v === 'function' ? v.bind(target) : v;
-      },
+    const late = withGet(store, async (target, key, revision) => {
+      if (first) { first = false; return undefined; }
+      return target.get(key, revision);
     });
     assert.deepEqual(await loadBootstrapData(late, 'shared'), FILES);
   });

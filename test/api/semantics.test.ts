@@ -3,6 +3,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { withGet } from '../helpers/store.js';
 
 let c: TestCluster;
 before(async () => { c = await startTestCluster(); });
@@ -158,17 +159,9 @@ describe('writes racing on one object (reads made slow so that they overlap)', (
   before(async () => {
     const slow = /poddisruptionbudgets|configmaps\/default\/raced/;
     r = await startTestCluster({
-      wrapStore: (store) => new Proxy(store, {
-        get(target, prop) {
-          if (prop === 'get') {
-            return async (key: string, revision?: number) => {
-              if (slow.test(key)) await new Promise((ok) => setTimeout(ok, 15));
-              return target.get(key, revision);
-            };
-          }
-          const v = Reflect.get(target, prop, target);
-          return typeof v === 'function' ? v.bind(target) : v;
-        },
+      wrapStore: (store) => withGet(store, async (target, key, revision) => {
+        if (slow.test(key)) await new Promise((ok) => setTimeout(ok, 15));
+        return target.get(key, revision);
       }),
     });
   });
