@@ -8,6 +8,7 @@
 import type { ClientRequest } from 'node:http';
 import { request } from 'node:https';
 import { readKubeconfig } from '../../src/apiserver/auth/index.js';
+import { eachLine } from './util.js';
 
 const [url, kubeconfig, ns, rv, countText, expectedText] = process.argv.slice(2) as [string, string, string, string, string, string];
 const count = Number(countText);
@@ -32,20 +33,12 @@ function watch(): Promise<void> {
       if (res.statusCode !== 200) { failed++; resolve(); return; }
       connected++;
       resolve();
-      let buf = '';
       let seen = 0;
-      res.on('data', (d: Buffer) => {
-        const at = performance.timeOrigin + performance.now();
-        buf += d.toString();
-        let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, i);
-          buf = buf.slice(i + 1);
-          const m = /"resourceVersion":"(\d+)"/.exec(line);
-          if (m?.[1] && line.startsWith('{"type":"MODIFIED"')) {
-            (arrivals[m[1]] ??= []).push(at);
-            if (++seen === expected && ++finished === connected) done();
-          }
+      eachLine(res, (line, at) => {
+        const m = /"resourceVersion":"(\d+)"/.exec(line);
+        if (m?.[1] && line.startsWith('{"type":"MODIFIED"')) {
+          (arrivals[m[1]] ??= []).push(at);
+          if (++seen === expected && ++finished === connected) done();
         }
       });
       res.on('error', () => undefined);

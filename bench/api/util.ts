@@ -10,6 +10,21 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 /** Milliseconds since the epoch, sub-millisecond, comparable across processes. */
 export const wallClock = (): number => performance.timeOrigin + performance.now();
 
+/** Calls `onLine` with each line of a watch response as it arrives, with the wall-clock time its chunk came in. */
+export function eachLine(res: NodeJS.ReadableStream, onLine: (line: string, at: number) => void): void {
+  let buf = '';
+  res.on('data', (d: Buffer) => {
+    const at = wallClock();
+    buf += d.toString();
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      onLine(line, at);
+    }
+  });
+}
+
 /**
  * `total` operations by `concurrency` clients; the latency of each and the wall time of all. An
  * operation that throws fails the pool, unless `tolerate`: then it is counted in `errors` (with the

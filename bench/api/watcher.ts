@@ -4,6 +4,7 @@
 // Usage: node watcher.js URL KUBECONFIG NAMESPACE RESOURCEVERSION EXPECTED
 import { request, Agent } from 'node:https';
 import { readKubeconfig } from '../../src/apiserver/auth/index.js';
+import { eachLine } from './util.js';
 
 const [url, kubeconfig, ns, rv, expectedText] = process.argv.slice(2) as [string, string, string, string, string];
 const expected = Number(expectedText);
@@ -15,17 +16,9 @@ const u = new URL(`/api/v1/namespaces/${ns}/configmaps?watch=1&resourceVersion=$
 const done = () => { process.stdout.write(`${JSON.stringify(arrivals)}\n`); process.exit(0); };
 const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, agent }, (res) => {
   process.stderr.write('watching\n');
-  let buf = '';
-  res.on('data', (d: Buffer) => {
-    const at = performance.timeOrigin + performance.now();
-    buf += d.toString();
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      const m = /"type":"ADDED","object":\{.*?"name":"([^"]+)"/.exec(line);
-      if (m?.[1]) { arrivals[m[1]] = at; seen++; }
-    }
+  eachLine(res, (line, at) => {
+    const m = /"type":"ADDED","object":\{.*?"name":"([^"]+)"/.exec(line);
+    if (m?.[1]) { arrivals[m[1]] = at; seen++; }
     if (seen >= expected) done();
   });
 });

@@ -60,9 +60,9 @@ export function scaleHandlers(ctx: HandlerContext, def: ResourceDef, paths: Scal
         throw invalid('Scale', 'autoscaling', name, [{ type: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0` }]);
       }
       setPath(current, paths.specReplicasPath, replicas);
+      // A resourceVersion the client sent is a precondition (guaranteedUpdate checks it on every try).
       const rv = wanted.metadata?.resourceVersion;
-      if (rv && rv !== current.metadata?.resourceVersion) current.metadata = { ...current.metadata, resourceVersion: rv };
-      else if (current.metadata) delete current.metadata.resourceVersion;
+      if (rv) current.metadata = { ...current.metadata, resourceVersion: rv };
       return current;
     }).then((o) => scaleOf(o, paths));
   return {

@@ -46,12 +46,17 @@ export class SortedKV {
   }
 
   get(key: string): KeyValue | undefined {
+    return this.find(key)?.kv;
+  }
+
+  /** Where `key` is held, if it is. */
+  private find(key: string): { ci: number; chunk: KeyValue[]; i: number; kv: KeyValue } | undefined {
     const ci = this.chunkFor(key, false);
     const chunk = this.chunks[ci];
     if (chunk === undefined) return undefined;
     const i = lowerBound(chunk, key, false);
     const kv = chunk[i];
-    return kv !== undefined && kv.key === key ? kv : undefined;
+    return kv !== undefined && kv.key === key ? { ci, chunk, i, kv } : undefined;
   }
 
   /** Inserts or replaces the value of `kv.key`; returns the value replaced. */
@@ -85,12 +90,9 @@ export class SortedKV {
 
   /** Removes `key`; returns the value it had. */
   delete(key: string): KeyValue | undefined {
-    const ci = this.chunkFor(key, false);
-    const chunk = this.chunks[ci];
-    if (chunk === undefined) return undefined;
-    const i = lowerBound(chunk, key, false);
-    const kv = chunk[i];
-    if (kv === undefined || kv.key !== key) return undefined;
+    const at = this.find(key);
+    if (at === undefined) return undefined;
+    const { ci, chunk, i, kv } = at;
     chunk.splice(i, 1);
     this.count--;
     if (chunk.length === 0) {
