@@ -116,6 +116,17 @@ async function open(opts: WatchCacheOptions = {}): Promise<CachedStore> {
   return withWatchCache(await openSqliteStore({ path: ':memory:' }), opts);
 }
 
+/** A test body on a fresh cache over an in-memory store, closed afterwards. */
+function withCache(fn: (s: CachedStore) => Promise<void>): () => Promise<void>;
+function withCache(opts: WatchCacheOptions, fn: (s: CachedStore) => Promise<void>): () => Promise<void>;
+function withCache(a: WatchCacheOptions | ((s: CachedStore) => Promise<void>), b?: (s: CachedStore) => Promise<void>): () => Promise<void> {
+  const [opts, fn] = typeof a === 'function' ? [{}, a] : [a, b!];
+  return async () => {
+    const s = await open(opts);
+    try { await fn(s); } finally { await s.close(); }
+  };
+}
+
 function iterate(s: Store, prefix: string, after: number, ac: AbortController): AsyncIterator<WatchEvent> {
   return s.watch(prefix, after, ac.signal)[Symbol.asyncIterator]();
 }
@@ -150,33 +161,28 @@ async function seedPods(s: Store, namespaces: readonly string[], perNs: number):
 // ---- the cache's own behaviour ----
 
 describe('watch cache', () => {
-  test('a LIST straight after an acknowledged write sees it', async () => {
-    const s = await open();
-    try {
-      await seedPods(s, ['a'], 3);
-      await s.list(PODS); // the resource is cached from here on
-      for (let i = 0; i < 100; i++) {
-        const kv = await s.create(POD('a', `n${i}`), buf(`v${i}`));
-        const listed = await s.list(POD('a', ''));
-        assert.ok(listed.items.some((x) => x.key === kv.key), `create ${i} listed`);
-        assert.ok(listed.revision >= kv.modRevision);
-        const up = await s.update(kv.key, buf(`w${i}`), kv.modRevision);
-        assert.equal((await s.list(PODS)).items.find((x) => x.key === kv.key)?.value.toString(), `w${i}`);
-        await s.delete(kv.key, up.modRevision);
-        assert.ok(!(await s.list(PODS)).items.some((x) => x.key === kv.key), `delete ${i} listed`);
-      }
-      // Concurrent writers, each listing right after its write.
-      await Promise.all(Array.from({ length: 200 }, async (_, i) => {
-        const kv = await s.create(POD('b', `c${i}`), buf('x'));
-        const listed = await s.list(POD('b', ''));
-        assert.ok(listed.items.some((x) => x.key === kv.key));
-      }));
-      assert.equal((await s.list(POD('b', ''))).items.length, 200);
-      assert.equal(s.stats().consistentReadTimeouts, 0);
-    } finally {
-      await s.close();
+  test('a LIST straight after an acknowledged write sees it', withCache(async (s) => {
+    await seedPods(s, ['a'], 3);
+    await s.list(PODS); // the resource is cached from here on
+    for (let i = 0; i < 100; i++) {
+      const kv = await s.create(POD('a', `n${i}`), buf(`v${i}`));
+      const listed = await s.list(POD('a', ''));
+      assert.ok(listed.items.some((x) => x.key === kv.key), `create ${i} listed`);
+      assert.ok(listed.revision >= kv.modRevision);
+      const up = await s.update(kv.key, buf(`w${i}`), kv.modRevision);
+      assert.equal((await s.list(PODS)).items.find((x) => x.key === kv.key)?.value.toString(), `w${i}`);
+      await s.delete(kv.key, up.modRevision);
+      assert.ok(!(await s.list(PODS)).items.some((x) => x.key === kv.key), `delete ${i} listed`);
     }
-  });
+    // Concurrent writers, each listing right after its write.
+    await Promise.all(Array.from({ length: 200 }, async (_, i) => {
+      const kv = await s.create(POD('b', `c${i}`), buf('x'));
+      const listed = await s.list(POD('b', ''));
+      assert.ok(listed.items.some((x) => x.key === kv.key));
+    }));
+    assert.equal((await s.list(POD('b', ''))).items.length, 200);
+    assert.equal(s.stats().consistentReadTimeouts, 0);
+  }));
 
   test('serves LISTs from memory: the store is listed once per resource', async () => {
     const { store, lists } = await instrumented();
@@ -245,40 +251,35 @@ describe('watch cache', () => {
     }
   });
 
-  test('a watch from inside the window replays exactly the missing events, then follows', async () => {
-    const s = await open();
-    try {
-      const ac = new AbortController();
-      await s.list(PODS);
-      const written = await seedPods(s, ['a'], 10);
-      const from = written[4]!.modRevision;
-      const upd = await s.update(written[0]!.key, buf('u'), written[0]!.modRevision);
-      const del = await s.delete(written[1]!.key);
-      const it = iterate(s, PODS, from, ac);
-      const got = await collect(it, 7);
-      // The store's own history is the reference.
-      const want = await collect(iterate(wrapInnerOnly(s), PODS, from, ac), 7);
-      assert.deepEqual(summary(got), summary(want));
-      assert.deepEqual(got.map((e) => e.kv.modRevision), [...written.slice(5).map((k) => k.modRevision), upd.modRevision, del.modRevision]);
-      assert.deepEqual(got[5], { type: 'update', kv: upd, prev: written[0] });
-      assert.equal(got[6]?.type, 'delete');
-      assert.equal(got[6]?.prev?.modRevision, written[1]!.modRevision);
-      const next = it.next();
-      assert.equal(await settlesWithin(next, 50), false);
-      const live = await s.create(POD('a', 'live'), buf('l'));
-      assert.deepEqual((await next).value, { type: 'create', kv: live });
-      // Two watchers get the very same event objects (one copy of each value).
-      const a = await collect(iterate(s, PODS, from, ac), 1);
-      const b = await collect(iterate(s, PODS, from, ac), 1);
-      assert.equal(a[0], b[0]);
-      assert.equal(s.stats().resources[PODS]?.watchers, 3);
-      assert.equal(s.stats().resources[PODS]?.watchersFromStore, 0);
-      ac.abort();
-      await until(() => s.stats().resources[PODS]?.watchers === 0);
-    } finally {
-      await s.close();
-    }
-  });
+  test('a watch from inside the window replays exactly the missing events, then follows', withCache(async (s) => {
+    const ac = new AbortController();
+    await s.list(PODS);
+    const written = await seedPods(s, ['a'], 10);
+    const from = written[4]!.modRevision;
+    const upd = await s.update(written[0]!.key, buf('u'), written[0]!.modRevision);
+    const del = await s.delete(written[1]!.key);
+    const it = iterate(s, PODS, from, ac);
+    const got = await collect(it, 7);
+    // The store's own history is the reference.
+    const want = await collect(iterate(wrapInnerOnly(s), PODS, from, ac), 7);
+    assert.deepEqual(summary(got), summary(want));
+    assert.deepEqual(got.map((e) => e.kv.modRevision), [...written.slice(5).map((k) => k.modRevision), upd.modRevision, del.modRevision]);
+    assert.deepEqual(got[5], { type: 'update', kv: upd, prev: written[0] });
+    assert.equal(got[6]?.type, 'delete');
+    assert.equal(got[6]?.prev?.modRevision, written[1]!.modRevision);
+    const next = it.next();
+    assert.equal(await settlesWithin(next, 50), false);
+    const live = await s.create(POD('a', 'live'), buf('l'));
+    assert.deepEqual((await next).value, { type: 'create', kv: live });
+    // Two watchers get the very same event objects (one copy of each value).
+    const a = await collect(iterate(s, PODS, from, ac), 1);
+    const b = await collect(iterate(s, PODS, from, ac), 1);
+    assert.equal(a[0], b[0]);
+    assert.equal(s.stats().resources[PODS]?.watchers, 3);
+    assert.equal(s.stats().resources[PODS]?.watchersFromStore, 0);
+    ac.abort();
+    await until(() => s.stats().resources[PODS]?.watchers === 0);
+  }));
 
   test('a watch from before the window: RevisionCompactedError when configured as kube, else the store then the window', async () => {
     const opts = { windowEvents: 10, windowMs: 0, maxWindowEvents: 10 };
@@ -327,50 +328,40 @@ describe('watch cache', () => {
     }
   });
 
-  test('a watch from a revision compacted through the cache is refused even inside the window', async () => {
-    const s = await open();
-    try {
-      const ac = new AbortController();
-      await s.list(PODS);
-      const written = await seedPods(s, ['a'], 5);
-      await s.compact(written[3]!.modRevision);
-      await s.list(PODS); // caught up
-      assert.equal(s.stats().resources[PODS]?.window, 5);
-      await assert.rejects(iterate(s, PODS, written[2]!.modRevision, ac).next(), (e: unknown) =>
-        e instanceof RevisionCompactedError && e.compacted === written[3]!.modRevision);
-      assert.deepEqual(await collect(iterate(s, PODS, written[3]!.modRevision, ac), 1), [{ type: 'create', kv: written[4] }]);
-      await assert.rejects(s.list(PODS, { revision: written[2]!.modRevision }), RevisionCompactedError);
-      ac.abort();
-    } finally {
-      await s.close();
-    }
-  });
+  test('a watch from a revision compacted through the cache is refused even inside the window', withCache(async (s) => {
+    const ac = new AbortController();
+    await s.list(PODS);
+    const written = await seedPods(s, ['a'], 5);
+    await s.compact(written[3]!.modRevision);
+    await s.list(PODS); // caught up
+    assert.equal(s.stats().resources[PODS]?.window, 5);
+    await assert.rejects(iterate(s, PODS, written[2]!.modRevision, ac).next(), (e: unknown) =>
+      e instanceof RevisionCompactedError && e.compacted === written[3]!.modRevision);
+    assert.deepEqual(await collect(iterate(s, PODS, written[3]!.modRevision, ac), 1), [{ type: 'create', kv: written[4] }]);
+    await assert.rejects(s.list(PODS, { revision: written[2]!.modRevision }), RevisionCompactedError);
+    ac.abort();
+  }));
 
-  test('a namespace list or watch sees only that namespace', async () => {
-    const s = await open();
-    try {
-      const ac = new AbortController();
-      await seedPods(s, ['a', 'ab', 'b'], 5);
-      await s.create('/registry/core/podsx/a/p', buf('other resource'));
-      assert.deepEqual(keys((await s.list(POD('a', ''))).items), Array.from({ length: 5 }, (_, i) => POD('a', `p0000${i}`)));
-      assert.equal((await s.list(POD('ab', ''), { limit: 2 })).remaining, 3);
-      const rev = await s.currentRevision();
-      const wa = iterate(s, POD('a', ''), rev, ac);
-      const wAny = iterate(s, '/registry/core/pods/a', rev, ac); // a and ab, not b
-      const wAll = iterate(s, PODS, rev, ac);
-      const b = await s.create(POD('b', 'new'), buf('x'));
-      const ab = await s.create(POD('ab', 'new'), buf('x'));
-      const a = await s.create(POD('a', 'new'), buf('x'));
-      await s.create('/registry/core/podsx/a/q', buf('x'));
-      assert.deepEqual(await collect(wa, 1), [{ type: 'create', kv: a }]);
-      assert.deepEqual(await collect(wAny, 2), [{ type: 'create', kv: ab }, { type: 'create', kv: a }]);
-      assert.deepEqual(await collect(wAll, 3), [{ type: 'create', kv: b }, { type: 'create', kv: ab }, { type: 'create', kv: a }]);
-      assert.equal(await settlesWithin(wa.next(), 30), false);
-      ac.abort();
-    } finally {
-      await s.close();
-    }
-  });
+  test('a namespace list or watch sees only that namespace', withCache(async (s) => {
+    const ac = new AbortController();
+    await seedPods(s, ['a', 'ab', 'b'], 5);
+    await s.create('/registry/core/podsx/a/p', buf('other resource'));
+    assert.deepEqual(keys((await s.list(POD('a', ''))).items), Array.from({ length: 5 }, (_, i) => POD('a', `p0000${i}`)));
+    assert.equal((await s.list(POD('ab', ''), { limit: 2 })).remaining, 3);
+    const rev = await s.currentRevision();
+    const wa = iterate(s, POD('a', ''), rev, ac);
+    const wAny = iterate(s, '/registry/core/pods/a', rev, ac); // a and ab, not b
+    const wAll = iterate(s, PODS, rev, ac);
+    const b = await s.create(POD('b', 'new'), buf('x'));
+    const ab = await s.create(POD('ab', 'new'), buf('x'));
+    const a = await s.create(POD('a', 'new'), buf('x'));
+    await s.create('/registry/core/podsx/a/q', buf('x'));
+    assert.deepEqual(await collect(wa, 1), [{ type: 'create', kv: a }]);
+    assert.deepEqual(await collect(wAny, 2), [{ type: 'create', kv: ab }, { type: 'create', kv: a }]);
+    assert.deepEqual(await collect(wAll, 3), [{ type: 'create', kv: b }, { type: 'create', kv: ab }, { type: 'create', kv: a }]);
+    assert.equal(await settlesWithin(wa.next(), 30), false);
+    ac.abort();
+  }));
 
   test('paging with limit/startAfter across 10k keys gives every key once', async () => {
     const { store, lists } = await instrumented();
@@ -463,30 +454,25 @@ describe('watch cache', () => {
     }
   });
 
-  test('values are kept in buffers of their own, and an update\'s prev is the object the cache held', async () => {
-    const s = await open();
-    try {
-      const ac = new AbortController();
-      await s.list(PODS);
-      const big = Buffer.alloc(64 * 1024, 1); // values as slices of a larger buffer (a pool slab, a response)
-      const a1 = await s.create(POD('a', 'x'), big.subarray(100, 3100));
-      const listed = (await s.list(PODS)).items[0]!;
-      assert.deepEqual(listed, a1);
-      assert.equal(listed.value.buffer.byteLength, 3000);
-      const it = iterate(s, PODS, a1.modRevision, ac);
-      await s.update(POD('a', 'x'), Buffer.from('small, from the pool'), a1.modRevision);
-      const [ev] = await collect(it, 1);
-      assert.equal(ev!.prev, listed, 'the same object, not a copy the store read');
-      assert.equal(ev!.kv.value.buffer.byteLength, ev!.kv.value.length);
-      await s.delete(POD('a', 'x'));
-      const [del] = await collect(it, 1);
-      assert.equal(del!.kv.value, ev!.kv.value, 'a delete carries the last value, the same buffer');
-      assert.equal(del!.prev, ev!.kv);
-      ac.abort();
-    } finally {
-      await s.close();
-    }
-  });
+  test('values are kept in buffers of their own, and an update\'s prev is the object the cache held', withCache(async (s) => {
+    const ac = new AbortController();
+    await s.list(PODS);
+    const big = Buffer.alloc(64 * 1024, 1); // values as slices of a larger buffer (a pool slab, a response)
+    const a1 = await s.create(POD('a', 'x'), big.subarray(100, 3100));
+    const listed = (await s.list(PODS)).items[0]!;
+    assert.deepEqual(listed, a1);
+    assert.equal(listed.value.buffer.byteLength, 3000);
+    const it = iterate(s, PODS, a1.modRevision, ac);
+    await s.update(POD('a', 'x'), Buffer.from('small, from the pool'), a1.modRevision);
+    const [ev] = await collect(it, 1);
+    assert.equal(ev!.prev, listed, 'the same object, not a copy the store read');
+    assert.equal(ev!.kv.value.buffer.byteLength, ev!.kv.value.length);
+    await s.delete(POD('a', 'x'));
+    const [del] = await collect(it, 1);
+    assert.equal(del!.kv.value, ev!.kv.value, 'a delete carries the last value, the same buffer');
+    assert.equal(del!.prev, ev!.kv);
+    ac.abort();
+  }));
 
   test('upstream watch failure: resumed from the last revision without losing an event', async () => {
     const { store, upstreams, breakUpstream } = await instrumented();
@@ -545,31 +531,26 @@ describe('watch cache', () => {
     }
   });
 
-  test('a slow watcher is ended with WatchOverflowError; the others go on', async () => {
-    const s = await open({ windowEvents: 50, windowMs: 0, maxWindowEvents: 50 });
-    try {
-      const ac = new AbortController();
-      await s.list(PODS);
-      const rev = await s.currentRevision();
-      const slow = iterate(s, PODS, rev, ac);
-      const fast = iterate(s, PODS, rev, ac);
-      const nsWatcher = iterate(s, POD('b', ''), rev, ac); // parked meanwhile: nothing for it
-      const nsNext = nsWatcher.next();
-      const fastAll = collect(fast, 200);
-      await s.create(POD('a', 'first'), buf('x'));
-      assert.equal((await collect(slow, 1)).length, 1);
-      for (let i = 0; i < 199; i += 1) await s.create(POD('a', `p${i}`), buf('x')); // the fast one keeps up
-      assert.equal((await fastAll).length, 200);
-      await assert.rejects(slow.next(), (e: unknown) => e instanceof WatchOverflowError);
-      assert.equal(s.stats().resources[PODS]?.watchers, 2);
-      const b = await s.create(POD('b', 'x'), buf('x'));
-      assert.deepEqual((await nsNext).value, { type: 'create', kv: b });
-      assert.deepEqual(await collect(fast, 1), [{ type: 'create', kv: b }]);
-      ac.abort();
-    } finally {
-      await s.close();
-    }
-  });
+  test('a slow watcher is ended with WatchOverflowError; the others go on', withCache({ windowEvents: 50, windowMs: 0, maxWindowEvents: 50 }, async (s) => {
+    const ac = new AbortController();
+    await s.list(PODS);
+    const rev = await s.currentRevision();
+    const slow = iterate(s, PODS, rev, ac);
+    const fast = iterate(s, PODS, rev, ac);
+    const nsWatcher = iterate(s, POD('b', ''), rev, ac); // parked meanwhile: nothing for it
+    const nsNext = nsWatcher.next();
+    const fastAll = collect(fast, 200);
+    await s.create(POD('a', 'first'), buf('x'));
+    assert.equal((await collect(slow, 1)).length, 1);
+    for (let i = 0; i < 199; i += 1) await s.create(POD('a', `p${i}`), buf('x')); // the fast one keeps up
+    assert.equal((await fastAll).length, 200);
+    await assert.rejects(slow.next(), (e: unknown) => e instanceof WatchOverflowError);
+    assert.equal(s.stats().resources[PODS]?.watchers, 2);
+    const b = await s.create(POD('b', 'x'), buf('x'));
+    assert.deepEqual((await nsNext).value, { type: 'create', kv: b });
+    assert.deepEqual(await collect(fast, 1), [{ type: 'create', kv: b }]);
+    ac.abort();
+  }));
 
   test('the window keeps events younger than windowMs beyond windowEvents, up to maxWindowEvents', async () => {
     let now = 1_000_000;
